@@ -1,0 +1,281 @@
+//! The request being decided: who, what, on which resource, and the request context.
+
+use serde::{Deserialize, Serialize};
+
+use crate::arn::{Arn, PrincipalId};
+
+/// A context value: single-valued keys hold one string, multi-valued keys (`aws:TagKeys`,
+/// `aws:CalledVia`, …) hold a set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ContextValue {
+    Single(String),
+    Multi(Vec<String>),
+}
+
+impl ContextValue {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            ContextValue::Single(s) => std::slice::from_ref(s),
+            ContextValue::Multi(v) => v,
+        }
+    }
+    pub fn is_multi(&self) -> bool {
+        matches!(self, ContextValue::Multi(_))
+    }
+}
+
+/// What a key that is not in the context means.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Absent {
+    /// Concrete evaluation: an absent key is absent from the request (AWS semantics).
+    #[default]
+    Missing,
+    /// Partial evaluation: an absent key is *unknown* — it may or may not be sent, with any
+    /// value — except the keys listed (lower-case; an entry ending in `*` is a prefix), which
+    /// are known to be absent.
+    Unknown { known_absent: Vec<String> },
+}
+
+/// The outcome of looking a key up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    Present(&'a ContextValue),
+    Missing,
+    Unknown,
+}
+
+/// The request context keys. Keys are case-insensitive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// (lower-cased key, key as given, value). A short vector: requests carry few keys and a
+    /// linear scan beats hashing here.
+    entries: Vec<(String, String, ContextValue)>,
+    pub absent: Absent,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A context for partial evaluation: keys not set are unknown.
+    pub fn partial() -> Self {
+        Context {
+            entries: Vec::new(),
+            absent: Absent::Unknown {
+                known_absent: Vec::new(),
+            },
+        }
+    }
+
+    /// Sets a key (replacing any previous value).
+    pub fn insert(&mut self, key: &str, value: ContextValue) {
+        let lower = key.to_ascii_lowercase();
+        if let Some(e) = self.entries.iter_mut().find(|e| e.0 == lower) {
+            e.2 = value;
+        } else {
+            self.entries.push((lower, key.to_string(), value));
+        }
+    }
+
+    /// Sets a key only if it is not set yet (for defaults AWS fills in).
+    pub fn insert_default(&mut self, key: &str, value: ContextValue) {
+        if !self.contains(key) {
+            self.insert(key, value);
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.0.eq_ignore_ascii_case(key))
+    }
+
+    /// Marks a key (or a prefix ending in `*`) as known to be absent in partial evaluation.
+    pub fn mark_absent(&mut self, key: &str) {
+        if let Absent::Unknown { known_absent } = &mut self.absent {
+            known_absent.push(key.to_ascii_lowercase());
+        }
+    }
+
+    /// Looks up a key given in lower case.
+    pub fn get_lower(&self, key_lower: &str) -> Lookup<'_> {
+        if let Some(e) = self.entries.iter().find(|e| e.0 == key_lower) {
+            return Lookup::Present(&e.2);
+        }
+        match &self.absent {
+            Absent::Missing => Lookup::Missing,
+            Absent::Unknown { known_absent } => {
+                let known = known_absent.iter().any(|k| match k.strip_suffix('*') {
+                    Some(prefix) => key_lower.starts_with(prefix),
+                    None => k == key_lower,
+                });
+                if known {
+                    Lookup::Missing
+                } else {
+                    Lookup::Unknown
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Lookup<'_> {
+        self.get_lower(&key.to_ascii_lowercase())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|e| (e.1.as_str(), &e.2))
+    }
+}
+
+/// One request: a principal calling an action on a resource.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub principal: PrincipalId,
+    /// The principal as given (for messages).
+    pub principal_text: String,
+    pub action: String,
+    pub action_lower: String,
+    pub resource: String,
+    /// The account that owns the resource (decides same-account vs cross-account).
+    pub resource_account: Option<String>,
+    pub context: Context,
+    /// Whether the caller has a permissions boundary attached (a `Deny` with `NotPrincipal`
+    /// always applies to such callers).
+    pub has_permission_boundary: bool,
+}
+
+impl Request {
+    /// Builds a request; `resource_account` defaults to the account in the resource ARN, else
+    /// the principal's.
+    pub fn new(
+        principal: &str,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        context: Context,
+    ) -> Result<Request, String> {
+        let principal_id = PrincipalId::parse(principal)?;
+        if !action.contains(':') && action != "*" {
+            return Err(format!(
+                "`{action}` is not an action: expected `service:Action`, e.g. `s3:GetObject`"
+            ));
+        }
+        let resource_account = resource_account
+            .map(str::to_string)
+            .or_else(|| {
+                Arn::parse(resource)
+                    .map(|a| a.account)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+            })
+            .or_else(|| principal_id.account().map(str::to_string));
+        let mut req = Request {
+            principal: principal_id,
+            principal_text: principal.to_string(),
+            action: action.to_string(),
+            action_lower: action.to_ascii_lowercase(),
+            resource: resource.to_string(),
+            resource_account,
+            context,
+            has_permission_boundary: false,
+        };
+        req.fill_default_keys();
+        Ok(req)
+    }
+
+    /// Whether caller and resource are in the same account.
+    pub fn is_same_account(&self) -> bool {
+        match (self.principal.account(), &self.resource_account) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// Fills in the keys AWS always sets for the caller, unless given explicitly.
+    fn fill_default_keys(&mut self) {
+        let p = self.principal.clone();
+        let ctx = &mut self.context;
+        let single = |s: &str| ContextValue::Single(s.to_string());
+        if let Some(arn) = p.principal_arn() {
+            ctx.insert_default("aws:PrincipalArn", ContextValue::Single(arn));
+        } else {
+            ctx.mark_absent("aws:principalarn");
+        }
+        if let Some(acct) = p.account() {
+            if !matches!(p, PrincipalId::Federated { .. }) {
+                ctx.insert_default("aws:PrincipalAccount", single(acct));
+            }
+        }
+        ctx.insert_default("aws:PrincipalType", single(p.principal_type()));
+        let is_service = matches!(p, PrincipalId::Service { .. });
+        ctx.insert_default(
+            "aws:PrincipalIsAWSService",
+            single(if is_service { "true" } else { "false" }),
+        );
+        match &p {
+            PrincipalId::User { name, .. } => {
+                ctx.insert_default("aws:username", single(name));
+            }
+            PrincipalId::Service { name } => {
+                ctx.insert_default("aws:PrincipalServiceName", single(name));
+                ctx.mark_absent("aws:username");
+                ctx.mark_absent("aws:principaltag/*");
+            }
+            PrincipalId::Anonymous => {
+                ctx.mark_absent("aws:username");
+                ctx.mark_absent("aws:userid");
+                ctx.mark_absent("aws:principalaccount");
+                ctx.mark_absent("aws:principaltag/*");
+                ctx.mark_absent("aws:principalorgid");
+            }
+            _ => {
+                // Role sessions, roots and federated users have no aws:username.
+                ctx.mark_absent("aws:username");
+            }
+        }
+        if let Some(acct) = &self.resource_account {
+            ctx.insert_default("aws:ResourceAccount", ContextValue::Single(acct.clone()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_case_insensitive() {
+        let mut c = Context::new();
+        c.insert("aws:SourceIp", ContextValue::Single("1.2.3.4".into()));
+        assert!(matches!(c.get("AWS:SOURCEIP"), Lookup::Present(_)));
+        assert_eq!(c.get("aws:other"), Lookup::Missing);
+        let mut p = Context::partial();
+        p.mark_absent("aws:principaltag/*");
+        assert_eq!(p.get("aws:other"), Lookup::Unknown);
+        assert_eq!(p.get("aws:PrincipalTag/team"), Lookup::Missing);
+    }
+
+    #[test]
+    fn default_keys_for_callers() {
+        let r = Request::new(
+            "arn:aws:iam::111111111111:user/alice",
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            None,
+            Context::new(),
+        )
+        .unwrap();
+        assert!(matches!(r.context.get("aws:username"), Lookup::Present(ContextValue::Single(s)) if s == "alice"));
+        assert_eq!(r.resource_account.as_deref(), Some("111111111111"));
+        let r = Request::new(
+            "arn:aws:iam::111111111111:role/ci",
+            "sts:AssumeRole",
+            "arn:aws:iam::222222222222:role/deploy",
+            None,
+            Context::new(),
+        )
+        .unwrap();
+        assert!(!r.is_same_account());
+        assert_eq!(r.context.get("aws:username"), Lookup::Missing);
+    }
+}
