@@ -1,0 +1,57 @@
+//! The `trustgate` command line: thin wiring of the library crates.
+//!
+//! Exit codes (a contract scripts rely on): 0 ok, 1 findings at or above `--fail-on`,
+//! 2 usage or input error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod error;
+
+use error::CliError;
+
+#[derive(Parser)]
+#[command(
+    name = "trustgate",
+    version,
+    about = "Map, check and explain cross-account access in AWS",
+    long_about = "Map, check and explain cross-account access in AWS.\n\n\
+        Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate requests against inline policies (the policy engine on its own)
+    Eval(cmd::eval::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Eval(args) => cmd::eval::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(CliError::Input(msg)) => {
+            eprintln!("trustgate: error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Io(msg)) => {
+            eprintln!("trustgate: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! # trustgate-rules
+//!
+//! The findings trustgate reports (one rule per file under `rules/`, each documenting itself)
+//! and the registry of trust relationships.
+
+pub mod doc;
+pub mod finding;
+pub mod registry;
+pub mod trust;
+
+pub use doc::RuleDoc;
+pub use finding::{Finding, ScanOutput, Severity, Summary};
+pub use registry::{PermissionSummary, Registry, Relationship, Scope};
