@@ -120,7 +120,8 @@ impl PrincipalKind {
 
 impl Principal {
     pub fn is_wildcard(&self) -> bool {
-        self.kind == PrincipalKind::Everyone || (self.kind == PrincipalKind::Aws && self.value == "*")
+        self.kind == PrincipalKind::Everyone
+            || (self.kind == PrincipalKind::Aws && self.value == "*")
     }
 
     /// True for a bare 12-digit account ID (which AWS reads as the account root).
@@ -345,11 +346,23 @@ impl OperatorKind {
     pub fn family(self) -> OperatorFamily {
         use OperatorKind::*;
         match self {
-            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase
-            | StringLike | StringNotLike => OperatorFamily::String,
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals
-            | NumericGreaterThan | NumericGreaterThanEquals => OperatorFamily::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
+            | StringNotLike => OperatorFamily::String,
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => OperatorFamily::Numeric,
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => OperatorFamily::Date,
             Bool => OperatorFamily::Bool,
             BinaryEquals => OperatorFamily::Binary,

@@ -14,7 +14,9 @@ use base64::Engine;
 use ipnet::IpNet;
 
 use crate::ast::{Condition, OperatorFamily, OperatorKind, SetQualifier};
-use crate::context::{Context, ContextValue, Lookup};
+#[cfg(test)]
+use crate::context::ContextValue;
+use crate::context::{Context, Lookup};
 use crate::pattern::{arn_matches, literal_eq, wildcard_match};
 use crate::residual::{Atom, Expr};
 use crate::variables::{substitute, Substituted};
@@ -62,17 +64,15 @@ pub fn evaluate_condition(cond: &Condition, ctx: &Context, variables: bool) -> E
         && op.kind.supports_variables()
         && cond.values.iter().any(|v| v.contains("${"))
     {
-        let mut any_missing = false;
         for v in &cond.values {
             match substitute(v, ctx) {
                 Substituted::Unchanged(s) => owned.push(s.to_string()),
                 Substituted::Value(s) => owned.push(s),
                 // A value whose variable is missing matches nothing; the others still count.
-                Substituted::Missing => any_missing = true,
+                Substituted::Missing => {}
                 Substituted::Unknown(_) => return residual(cond),
             }
         }
-        let _ = any_missing;
         &owned
     } else {
         &cond.values
@@ -135,17 +135,24 @@ pub fn positive_match(kind: OperatorKind, policy_value: &str, request_value: &st
         StringEquals => literal_eq(policy_value, request_value, false),
         StringEqualsIgnoreCase => literal_eq(policy_value, request_value, true),
         StringLike => wildcard_match(policy_value, request_value, false),
-        NumericEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
-        | NumericGreaterThanEquals => match (parse_number(request_value), parse_number(policy_value)) {
-            (Some(r), Some(p)) => compare(kind, r.partial_cmp(&p)),
-            _ => false,
-        },
-        DateEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => {
-            match (parse_date(request_value), parse_date(policy_value)) {
-                (Some(r), Some(p)) => compare(kind, Some(r.cmp(&p))),
+        NumericEquals
+        | NumericLessThan
+        | NumericLessThanEquals
+        | NumericGreaterThan
+        | NumericGreaterThanEquals => {
+            match (parse_number(request_value), parse_number(policy_value)) {
+                (Some(r), Some(p)) => compare(kind, r.partial_cmp(&p)),
                 _ => false,
             }
         }
+        DateEquals
+        | DateLessThan
+        | DateLessThanEquals
+        | DateGreaterThan
+        | DateGreaterThanEquals => match (parse_date(request_value), parse_date(policy_value)) {
+            (Some(r), Some(p)) => compare(kind, Some(r.cmp(&p))),
+            _ => false,
+        },
         Bool => match (parse_bool(request_value), parse_bool(policy_value)) {
             (Some(r), Some(p)) => r == p,
             _ => false,
@@ -164,10 +171,15 @@ pub fn positive_match(kind: OperatorKind, policy_value: &str, request_value: &st
         ArnEquals | ArnLike => arn_matches(policy_value, request_value),
         // Negated kinds are never passed here (callers use `positive()`); Null is handled
         // by the caller.
-        StringNotEquals | StringNotEqualsIgnoreCase | StringNotLike | NumericNotEquals
-        | DateNotEquals | NotIpAddress | ArnNotEquals | ArnNotLike | Null => {
-            !positive_match(kind.positive(), policy_value, request_value)
-        }
+        StringNotEquals
+        | StringNotEqualsIgnoreCase
+        | StringNotLike
+        | NumericNotEquals
+        | DateNotEquals
+        | NotIpAddress
+        | ArnNotEquals
+        | ArnNotLike
+        | Null => !positive_match(kind.positive(), policy_value, request_value),
     }
 }
 
@@ -268,9 +280,6 @@ pub fn context_has(ctx: &Context, key_lower: &str) -> bool {
     matches!(ctx.get_lower(key_lower), Lookup::Present(v) if !v.as_slice().is_empty())
 }
 
-#[allow(dead_code)]
-fn _assert_value_type(_: &ContextValue) {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,9 +324,15 @@ mod tests {
         let c = ctx(&[("k", "Prod")]);
         assert!(eval("StringEquals", "k", &["Prod"], &c));
         assert!(!eval("StringEquals", "k", &["prod"], &c));
-        assert!(eval("StringEquals", "k", &["x", "Prod"], &c), "values are ORed");
+        assert!(
+            eval("StringEquals", "k", &["x", "Prod"], &c),
+            "values are ORed"
+        );
         assert!(eval("StringEqualsIgnoreCase", "k", &["prod"], &c));
-        assert!(!eval("StringNotEquals", "k", &["Prod", "x"], &c), "negated: none may match");
+        assert!(
+            !eval("StringNotEquals", "k", &["Prod", "x"], &c),
+            "negated: none may match"
+        );
         assert!(eval("StringNotEquals", "k", &["x", "y"], &c));
         assert!(eval("StringNotEqualsIgnoreCase", "k", &["dev"], &c));
         assert!(!eval("StringNotEqualsIgnoreCase", "k", &["PROD"], &c));
@@ -325,21 +340,33 @@ mod tests {
         assert!(eval("StringLike", "k", &["Pr?d"], &c));
         assert!(!eval("StringLike", "k", &["p*"], &c));
         assert!(eval("StringNotLike", "k", &["D*"], &c));
-        assert!(!eval("StringEquals", "k", &["P*"], &c), "StringEquals has no wildcards");
-        assert!(eval("stringequals", "K", &["Prod"], &c), "keys case-insensitive");
+        assert!(
+            !eval("StringEquals", "k", &["P*"], &c),
+            "StringEquals has no wildcards"
+        );
+        assert!(
+            eval("stringequals", "K", &["Prod"], &c),
+            "keys case-insensitive"
+        );
     }
 
     #[test]
     fn missing_keys() {
         let c = Context::new();
         assert!(!eval("StringEquals", "k", &["a"], &c));
-        assert!(eval("StringNotEquals", "k", &["a"], &c), "negated op with missing key is true");
+        assert!(
+            eval("StringNotEquals", "k", &["a"], &c),
+            "negated op with missing key is true"
+        );
         assert!(eval("StringNotLike", "k", &["a"], &c));
         assert!(eval("NotIpAddress", "aws:SourceIp", &["10.0.0.0/8"], &c));
         assert!(eval("ArnNotLike", "aws:PrincipalArn", &["arn:*"], &c));
         assert!(eval("StringEqualsIfExists", "k", &["a"], &c));
         assert!(eval("NumericLessThanIfExists", "k", &["1"], &c));
-        assert!(eval("ForAllValues:StringEquals", "k", &["a"], &c), "vacuous truth");
+        assert!(
+            eval("ForAllValues:StringEquals", "k", &["a"], &c),
+            "vacuous truth"
+        );
         assert!(!eval("ForAnyValue:StringEquals", "k", &["a"], &c));
         assert!(eval("ForAnyValue:StringEqualsIfExists", "k", &["a"], &c));
         assert!(eval("Null", "k", &["true"], &c));
@@ -366,28 +393,67 @@ mod tests {
         assert!(eval("NumericLessThanEquals", "n", &["10"], &c));
         assert!(eval("NumericGreaterThan", "n", &["9.5"], &c));
         assert!(eval("NumericGreaterThanEquals", "n", &["10"], &c));
-        assert!(!eval("NumericEquals", "n", &["ten"], &c), "bad policy value never matches");
+        assert!(
+            !eval("NumericEquals", "n", &["ten"], &c),
+            "bad policy value never matches"
+        );
         assert!(!eval("NumericEquals", "n", &["NaN"], &c));
     }
 
     #[test]
     fn date_operators() {
         let c = ctx(&[("aws:CurrentTime", "2024-06-01T12:00:00Z")]);
-        assert!(eval("DateGreaterThan", "aws:CurrentTime", &["2024-01-01T00:00:00Z"], &c));
-        assert!(eval("DateGreaterThan", "aws:CurrentTime", &["2024-01-01"], &c), "bare date");
-        assert!(eval("DateLessThan", "aws:CurrentTime", &["1735689600"], &c), "epoch seconds");
+        assert!(eval(
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            &["2024-01-01T00:00:00Z"],
+            &c
+        ));
+        assert!(
+            eval("DateGreaterThan", "aws:CurrentTime", &["2024-01-01"], &c),
+            "bare date"
+        );
+        assert!(
+            eval("DateLessThan", "aws:CurrentTime", &["1735689600"], &c),
+            "epoch seconds"
+        );
         assert!(eval(
             "DateEquals",
             "aws:CurrentTime",
             &["2024-06-01T14:00:00+02:00"],
             &c
         ));
-        assert!(eval("DateNotEquals", "aws:CurrentTime", &["2024-06-02"], &c));
-        assert!(eval("DateLessThanEquals", "aws:CurrentTime", &["2024-06-01T12:00:00Z"], &c));
-        assert!(eval("DateGreaterThanEquals", "aws:CurrentTime", &["2024-06-01T12:00:00.000Z"], &c));
-        assert!(!eval("DateGreaterThan", "aws:CurrentTime", &["garbage"], &c));
+        assert!(eval(
+            "DateNotEquals",
+            "aws:CurrentTime",
+            &["2024-06-02"],
+            &c
+        ));
+        assert!(eval(
+            "DateLessThanEquals",
+            "aws:CurrentTime",
+            &["2024-06-01T12:00:00Z"],
+            &c
+        ));
+        assert!(eval(
+            "DateGreaterThanEquals",
+            "aws:CurrentTime",
+            &["2024-06-01T12:00:00.000Z"],
+            &c
+        ));
+        assert!(!eval(
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            &["garbage"],
+            &c
+        ));
         let epoch = ctx(&[("aws:EpochTime", "1717243200")]);
-        assert!(eval("DateEquals", "aws:EpochTime", &["2024-06-01T12:00:00Z"], &epoch));
+        assert!(eval(
+            "DateEquals",
+            "aws:EpochTime",
+            &["2024-06-01T12:00:00Z"],
+            &epoch
+        ));
     }
 
     #[test]
@@ -405,34 +471,110 @@ mod tests {
         assert!(eval("BinaryEquals", "b", &["aGVsbG8="], &c));
         assert!(!eval("BinaryEquals", "b", &["aGVsbG9="], &c));
         assert!(eval("IpAddress", "aws:SourceIp", &["203.0.113.0/24"], &c));
-        assert!(eval("IpAddress", "aws:SourceIp", &["203.0.113.7"], &c), "bare IP is /32");
+        assert!(
+            eval("IpAddress", "aws:SourceIp", &["203.0.113.7"], &c),
+            "bare IP is /32"
+        );
         assert!(!eval("IpAddress", "aws:SourceIp", &["203.0.113.8"], &c));
         assert!(eval("NotIpAddress", "aws:SourceIp", &["10.0.0.0/8"], &c));
         assert!(eval("IpAddress", "aws:SourceIp6", &["2001:db8::/32"], &c));
         assert!(!eval("IpAddress", "aws:SourceIp6", &["203.0.113.0/24"], &c));
-        assert!(eval("IpAddress", "aws:SourceIp", &["203.0.113.9/24"], &c), "host bits ignored");
-        assert!(eval("ArnLike", "aws:SourceArn", &["arn:aws:s3:::bucket-*"], &c));
-        assert!(eval("ArnEquals", "aws:SourceArn", &["arn:aws:s3:::bucket-?"], &c));
-        assert!(!eval("ArnLike", "aws:SourceArn", &["arn:aws:s3:::Bucket-*"], &c));
-        assert!(eval("ArnNotEquals", "aws:SourceArn", &["arn:aws:s3:::other"], &c));
-        assert!(!eval("ArnNotLike", "aws:SourceArn", &["arn:aws:s3:::*"], &c));
+        assert!(
+            eval("IpAddress", "aws:SourceIp", &["203.0.113.9/24"], &c),
+            "host bits ignored"
+        );
+        assert!(eval(
+            "ArnLike",
+            "aws:SourceArn",
+            &["arn:aws:s3:::bucket-*"],
+            &c
+        ));
+        assert!(eval(
+            "ArnEquals",
+            "aws:SourceArn",
+            &["arn:aws:s3:::bucket-?"],
+            &c
+        ));
+        assert!(!eval(
+            "ArnLike",
+            "aws:SourceArn",
+            &["arn:aws:s3:::Bucket-*"],
+            &c
+        ));
+        assert!(eval(
+            "ArnNotEquals",
+            "aws:SourceArn",
+            &["arn:aws:s3:::other"],
+            &c
+        ));
+        assert!(!eval(
+            "ArnNotLike",
+            "aws:SourceArn",
+            &["arn:aws:s3:::*"],
+            &c
+        ));
     }
 
     #[test]
     fn set_operators() {
         let c = multi("aws:TagKeys", &["env", "team"]);
-        assert!(eval("ForAllValues:StringEquals", "aws:TagKeys", &["env", "team", "x"], &c));
-        assert!(!eval("ForAllValues:StringEquals", "aws:TagKeys", &["env"], &c));
-        assert!(eval("ForAnyValue:StringEquals", "aws:TagKeys", &["env"], &c));
+        assert!(eval(
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            &["env", "team", "x"],
+            &c
+        ));
+        assert!(!eval(
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            &["env"],
+            &c
+        ));
+        assert!(eval(
+            "ForAnyValue:StringEquals",
+            "aws:TagKeys",
+            &["env"],
+            &c
+        ));
         assert!(!eval("ForAnyValue:StringEquals", "aws:TagKeys", &["x"], &c));
         assert!(eval("ForAnyValue:StringLike", "aws:TagKeys", &["te*"], &c));
-        assert!(eval("ForAllValues:StringNotEquals", "aws:TagKeys", &["x"], &c));
-        assert!(!eval("ForAllValues:StringNotEquals", "aws:TagKeys", &["env"], &c));
-        assert!(eval("ForAnyValue:StringNotEquals", "aws:TagKeys", &["env"], &c));
-        assert!(!eval("ForAnyValue:StringNotEquals", "aws:TagKeys", &["env", "team"], &c));
+        assert!(eval(
+            "ForAllValues:StringNotEquals",
+            "aws:TagKeys",
+            &["x"],
+            &c
+        ));
+        assert!(!eval(
+            "ForAllValues:StringNotEquals",
+            "aws:TagKeys",
+            &["env"],
+            &c
+        ));
+        assert!(eval(
+            "ForAnyValue:StringNotEquals",
+            "aws:TagKeys",
+            &["env"],
+            &c
+        ));
+        assert!(!eval(
+            "ForAnyValue:StringNotEquals",
+            "aws:TagKeys",
+            &["env", "team"],
+            &c
+        ));
         let empty = multi("aws:TagKeys", &[]);
-        assert!(eval("ForAllValues:StringEquals", "aws:TagKeys", &["a"], &empty));
-        assert!(!eval("ForAnyValue:StringEquals", "aws:TagKeys", &["a"], &empty));
+        assert!(eval(
+            "ForAllValues:StringEquals",
+            "aws:TagKeys",
+            &["a"],
+            &empty
+        ));
+        assert!(!eval(
+            "ForAnyValue:StringEquals",
+            "aws:TagKeys",
+            &["a"],
+            &empty
+        ));
         // A plain operator on a multi-valued key matches if any value matches.
         assert!(eval("StringEquals", "aws:TagKeys", &["team"], &c));
         assert!(!eval("StringNotEquals", "aws:TagKeys", &["team"], &c));
@@ -441,10 +583,28 @@ mod tests {
     #[test]
     fn variables_in_values() {
         let c = ctx(&[("aws:username", "alice"), ("s3:prefix", "home/alice/x")]);
-        assert!(eval("StringLike", "s3:prefix", &["home/${aws:username}/*"], &c));
-        assert!(!eval("StringLike", "s3:prefix", &["home/${aws:userid}/*"], &c));
-        let no_vars = evaluate_condition(&cond("StringLike", "s3:prefix", &["home/${aws:username}/*"]), &c, false);
-        assert_eq!(no_vars, Expr::False, "2008-10-17 policies take ${{…}} literally");
+        assert!(eval(
+            "StringLike",
+            "s3:prefix",
+            &["home/${aws:username}/*"],
+            &c
+        ));
+        assert!(!eval(
+            "StringLike",
+            "s3:prefix",
+            &["home/${aws:userid}/*"],
+            &c
+        ));
+        let no_vars = evaluate_condition(
+            &cond("StringLike", "s3:prefix", &["home/${aws:username}/*"]),
+            &c,
+            false,
+        );
+        assert_eq!(
+            no_vars,
+            Expr::False,
+            "2008-10-17 policies take ${{…}} literally"
+        );
     }
 
     #[test]

@@ -265,7 +265,9 @@ mod tests {
             Context::new(),
         )
         .unwrap();
-        assert!(matches!(r.context.get("aws:username"), Lookup::Present(ContextValue::Single(s)) if s == "alice"));
+        assert!(
+            matches!(r.context.get("aws:username"), Lookup::Present(ContextValue::Single(s)) if s == "alice")
+        );
         assert_eq!(r.resource_account.as_deref(), Some("111111111111"));
         let r = Request::new(
             "arn:aws:iam::111111111111:role/ci",

@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use crate::arn::{Arn, PrincipalId};
-use crate::ast::{Effect, Policy, Principal, PrincipalClause, PrincipalKind, ResourceClause, Statement};
+use crate::ast::{
+    Effect, Policy, Principal, PrincipalClause, PrincipalKind, ResourceClause, Statement,
+};
 use crate::condition::evaluate_condition;
 use crate::context::Request;
 use crate::pattern::{action_matches, arn_matches};
@@ -83,10 +85,11 @@ pub fn evaluate_policy(
     explain: bool,
 ) -> PolicyResult {
     let vars = policy.version.supports_variables();
-    let mut allow = Vec::new();
-    let mut allow_role = Vec::new();
-    let mut allow_account = Vec::new();
-    let mut deny = Vec::new();
+    // Folded as we go: with everything known these stay constants and nothing allocates.
+    let mut allow = Expr::False;
+    let mut allow_role = Expr::False;
+    let mut allow_account = Expr::False;
+    let mut deny = Expr::False;
     let mut hits = Vec::new();
 
     for (index, st) in policy.statements.iter().enumerate() {
@@ -112,21 +115,19 @@ pub fn evaluate_policy(
             why_not = explain.then(|| "the resource does not match".to_string());
             Expr::False
         } else {
-            let mut parts = Vec::with_capacity(st.conditions.len() + 1);
-            parts.push(resource);
+            let mut acc = resource;
             for c in &st.conditions {
                 let e = evaluate_condition(c, &req.context, vars);
                 if e.is_false() {
                     if explain {
                         why_not = Some(format!("condition {} {} is not met", c.operator, c.key));
                     }
-                    parts.clear();
-                    parts.push(Expr::False);
+                    acc = Expr::False;
                     break;
                 }
-                parts.push(e);
+                acc = acc.and(e);
             }
-            Expr::all(parts)
+            acc
         };
 
         if explain {
@@ -142,18 +143,21 @@ pub fn evaluate_policy(
         if applies.is_false() {
             continue;
         }
-        match (st.effect, grant) {
-            (Effect::Deny, _) => deny.push(applies),
-            (Effect::Allow, Grant::Direct) => allow.push(applies),
-            (Effect::Allow, Grant::Role) => allow_role.push(applies),
-            (Effect::Allow, Grant::Account) => allow_account.push(applies),
+        let slot = match (st.effect, grant) {
+            (Effect::Deny, _) => &mut deny,
+            (Effect::Allow, Grant::Direct) => &mut allow,
+            (Effect::Allow, Grant::Role) => &mut allow_role,
+            (Effect::Allow, Grant::Account) => &mut allow_account,
+        };
+        if !slot.is_true() {
+            *slot = std::mem::replace(slot, Expr::False).or(applies);
         }
     }
     PolicyResult {
-        allow: Expr::any(allow),
-        allow_role: Expr::any(allow_role),
-        allow_account: Expr::any(allow_account),
-        deny: Expr::any(deny),
+        allow,
+        allow_role,
+        allow_account,
+        deny,
         hits,
     }
 }
@@ -212,7 +216,11 @@ pub fn resource_clause_matches(
 }
 
 /// How (if at all) a Principal/NotPrincipal clause names the caller.
-fn principal_clause_grant(clause: &PrincipalClause, req: &Request, effect: Effect) -> Option<Grant> {
+fn principal_clause_grant(
+    clause: &PrincipalClause,
+    req: &Request,
+    effect: Effect,
+) -> Option<Grant> {
     if !clause.negated {
         return clause
             .principals
@@ -235,14 +243,17 @@ fn principal_clause_grant(clause: &PrincipalClause, req: &Request, effect: Effec
 /// Whether a NotPrincipal list exempts the caller: it must name the caller itself and, for
 /// principals inside an account, that account too (AWS evaluates both).
 fn not_principal_excludes(list: &[Principal], caller: &PrincipalId) -> bool {
-    let direct = list
-        .iter()
-        .any(|p| matches!(principal_grant(p, caller), Some(Grant::Direct | Grant::Role)));
+    let direct = list.iter().any(|p| {
+        matches!(
+            principal_grant(p, caller),
+            Some(Grant::Direct | Grant::Role)
+        )
+    });
     match caller {
-        PrincipalId::Root { .. } => list
-            .iter()
-            .any(|p| principal_grant(p, caller).is_some()),
-        PrincipalId::User { .. } | PrincipalId::RoleSession { .. } | PrincipalId::FederatedUser { .. } => {
+        PrincipalId::Root { .. } => list.iter().any(|p| principal_grant(p, caller).is_some()),
+        PrincipalId::User { .. }
+        | PrincipalId::RoleSession { .. }
+        | PrincipalId::FederatedUser { .. } => {
             direct
                 && list
                     .iter()
@@ -345,7 +356,10 @@ mod tests {
             kind: PrincipalKind::Aws,
             value: v.into(),
         };
-        assert_eq!(principal_grant(&p("111111111111"), &role), Some(Grant::Account));
+        assert_eq!(
+            principal_grant(&p("111111111111"), &role),
+            Some(Grant::Account)
+        );
         assert_eq!(
             principal_grant(&p("arn:aws:iam::111111111111:root"), &role),
             Some(Grant::Account)
@@ -354,7 +368,10 @@ mod tests {
             principal_grant(&p("arn:aws:iam::111111111111:role/path/ci"), &role),
             Some(Grant::Role)
         );
-        assert_eq!(principal_grant(&p("arn:aws:iam::222222222222:root"), &role), None);
+        assert_eq!(
+            principal_grant(&p("arn:aws:iam::222222222222:root"), &role),
+            None
+        );
         assert_eq!(principal_grant(&p("AROAEXAMPLEID"), &role), None);
         let session =
             PrincipalId::parse("arn:aws:sts::111111111111:assumed-role/ci/build-7").unwrap();
@@ -380,21 +397,43 @@ mod tests {
               {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}"#,
         )
         .unwrap();
-        let r = req("arn:aws:iam::1:user/alice", "s3:GetObject", "arn:aws:s3:::secret/x");
+        let r = req(
+            "arn:aws:iam::1:user/alice",
+            "s3:GetObject",
+            "arn:aws:s3:::secret/x",
+        );
         let res = evaluate_policy(&pol, &r, PolicyRole::IdentityLike, false);
         assert!(res.allow.is_false());
-        let r = req("arn:aws:iam::1:user/alice", "s3:GetObject", "arn:aws:s3:::home/alice/x");
-        assert!(evaluate_policy(&pol, &r, PolicyRole::IdentityLike, false).allow.is_true());
+        let r = req(
+            "arn:aws:iam::1:user/alice",
+            "s3:GetObject",
+            "arn:aws:s3:::home/alice/x",
+        );
+        assert!(evaluate_policy(&pol, &r, PolicyRole::IdentityLike, false)
+            .allow
+            .is_true());
         let home = parse_policy(
             r#"{"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}"#,
         )
         .unwrap();
-        let r = req("arn:aws:iam::1:user/alice", "S3:GETOBJECT", "arn:aws:s3:::home/alice/x");
-        assert!(evaluate_policy(&home, &r, PolicyRole::IdentityLike, false).allow.is_true());
-        let r = req("arn:aws:iam::1:user/bob", "S3:GETOBJECT", "arn:aws:s3:::home/alice/x");
+        let r = req(
+            "arn:aws:iam::1:user/alice",
+            "S3:GETOBJECT",
+            "arn:aws:s3:::home/alice/x",
+        );
+        assert!(evaluate_policy(&home, &r, PolicyRole::IdentityLike, false)
+            .allow
+            .is_true());
+        let r = req(
+            "arn:aws:iam::1:user/bob",
+            "S3:GETOBJECT",
+            "arn:aws:s3:::home/alice/x",
+        );
         assert!(
-            evaluate_policy(&home, &r, PolicyRole::IdentityLike, false).allow.is_false(),
+            evaluate_policy(&home, &r, PolicyRole::IdentityLike, false)
+                .allow
+                .is_false(),
             "actions are case-insensitive, the variable is bob"
         );
     }
@@ -407,14 +446,32 @@ mod tests {
                "Action":"s3:*","Resource":"*"}]}"#,
         )
         .unwrap();
-        let admin = req("arn:aws:iam::111111111111:user/admin", "s3:GetObject", "arn:aws:s3:::b");
-        assert!(evaluate_policy(&pol, &admin, PolicyRole::ResourceBased, false).deny.is_false());
-        let other = req("arn:aws:iam::111111111111:user/eve", "s3:GetObject", "arn:aws:s3:::b");
-        assert!(evaluate_policy(&pol, &other, PolicyRole::ResourceBased, false).deny.is_true());
+        let admin = req(
+            "arn:aws:iam::111111111111:user/admin",
+            "s3:GetObject",
+            "arn:aws:s3:::b",
+        );
+        assert!(
+            evaluate_policy(&pol, &admin, PolicyRole::ResourceBased, false)
+                .deny
+                .is_false()
+        );
+        let other = req(
+            "arn:aws:iam::111111111111:user/eve",
+            "s3:GetObject",
+            "arn:aws:s3:::b",
+        );
+        assert!(
+            evaluate_policy(&pol, &other, PolicyRole::ResourceBased, false)
+                .deny
+                .is_true()
+        );
         let mut bounded = admin.clone();
         bounded.has_permission_boundary = true;
         assert!(
-            evaluate_policy(&pol, &bounded, PolicyRole::ResourceBased, false).deny.is_true(),
+            evaluate_policy(&pol, &bounded, PolicyRole::ResourceBased, false)
+                .deny
+                .is_true(),
             "Deny+NotPrincipal always applies to callers with a boundary"
         );
     }

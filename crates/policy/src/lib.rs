@@ -41,7 +41,7 @@ pub mod variables;
 pub use arn::{Arn, PrincipalId};
 pub use ast::*;
 pub use authorize::{
-    authorize, resource_policy_required, Decision, DecisionKind, Labeled, Layer, PolicySet,
+    authorize, decide, resource_policy_required, Decision, DecisionKind, Labeled, Layer, PolicySet,
     PolicySource, Reason,
 };
 pub use context::{Absent, Context, ContextValue, Lookup, Request};

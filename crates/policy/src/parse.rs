@@ -113,9 +113,7 @@ fn percent_decode(text: &str) -> Result<String, String> {
     percent_encoding::percent_decode_str(text)
         .decode_utf8()
         .map(|c| c.into_owned())
-        .map_err(|_| {
-            "the policy document is neither JSON nor URL-encoded UTF-8 JSON".to_string()
-        })
+        .map_err(|_| "the policy document is neither JSON nor URL-encoded UTF-8 JSON".to_string())
 }
 
 // ----- Policy -----------------------------------------------------------------------------
@@ -224,7 +222,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
                 Ok(OneOrMany(out))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|v| OneOrMany(vec![v]))
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|v| OneOrMany(vec![v]))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 T::deserialize(de::value::StrDeserializer::<E>::new(v)).map(|v| OneOrMany(vec![v]))
@@ -586,7 +585,10 @@ impl<'de> Deserialize<'de> for ConditionBlockDe {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object of condition keys to a value or list of values")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConditionBlockDe, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConditionBlockDe, A::Error> {
                 let mut out = Vec::new();
                 while let Some(key) = map.next_key::<FieldName>()? {
                     if key.0.is_empty() {
@@ -664,8 +666,8 @@ mod tests {
 
     #[test]
     fn statement_may_be_an_object() {
-        let p = parse_policy(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#)
-            .unwrap();
+        let p =
+            parse_policy(r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#).unwrap();
         assert_eq!(p.statements.len(), 1);
         assert_eq!(p.version, Version::Unspecified);
     }
@@ -682,7 +684,9 @@ mod tests {
 
     #[test]
     fn errors_name_place_and_expectation() {
-        let e = err("{\"Version\":\"2012-10-17\",\n\"Statement\":[{\"Effect\":\"Alow\",\"Action\":\"*\"}]}");
+        let e = err(
+            "{\"Version\":\"2012-10-17\",\n\"Statement\":[{\"Effect\":\"Alow\",\"Action\":\"*\"}]}",
+        );
         assert_eq!(e.line, 2);
         assert_eq!(e.path, "Statement[0].Effect");
         assert!(e.message.contains("expected \"Allow\" or \"Deny\""), "{e}");
@@ -691,8 +695,14 @@ mod tests {
         assert!(e.message.contains("not both"), "{e}");
         assert_eq!(e.path, "Statement[0]");
 
-        let e = err(r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#);
-        assert!(e.message.contains("unknown condition operator `StringEqualz`"), "{e}");
+        let e = err(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#,
+        );
+        assert!(
+            e.message
+                .contains("unknown condition operator `StringEqualz`"),
+            "{e}"
+        );
 
         let e = err(r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#);
         assert!(e.message.contains("must contain actions"), "{e}");
@@ -718,7 +728,17 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["", "{", "[", "\"", "{\"Statement\":", "%7B", "%ZZ", "{\"Statement\":[1]}", "null"] {
+        for text in [
+            "",
+            "{",
+            "[",
+            "\"",
+            "{\"Statement\":",
+            "%7B",
+            "%ZZ",
+            "{\"Statement\":[1]}",
+            "null",
+        ] {
             let _ = parse_policy(text);
         }
     }

@@ -171,7 +171,10 @@ mod tests {
         assert!(wildcard_match("a*c", "abbbc", false));
         assert!(wildcard_match("a?c", "abc", false));
         assert!(!wildcard_match("a?c", "ac", false));
-        assert!(wildcard_match("a?c", "aéc", false), "? matches one character, not one byte");
+        assert!(
+            wildcard_match("a?c", "aéc", false),
+            "? matches one character, not one byte"
+        );
         assert!(!wildcard_match("abc", "ABC", false));
         assert!(wildcard_match("abc", "ABC", true));
         assert!(wildcard_match("*b*b*", "abxbyb", false));
@@ -200,8 +203,14 @@ mod tests {
 
     #[test]
     fn arns_are_segment_aware_and_case_sensitive() {
-        assert!(arn_matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b"));
-        assert!(!arn_matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::Bucket/a"));
+        assert!(arn_matches(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b"
+        ));
+        assert!(!arn_matches(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::Bucket/a"
+        ));
         assert!(arn_matches(
             "arn:aws:iam::*:role/x",
             "arn:aws:iam::123456789012:role/x"
@@ -215,6 +224,9 @@ mod tests {
             "arn:aws:lambda:eu-west-1:1:function:f:2"
         ));
         assert!(arn_matches("arn:aws:*:*:*:*", "arn:aws:sqs:us-east-1:1:q"));
-        assert!(!arn_matches("arn:aws:sqs:*:*:*", "arn:aws:sns:us-east-1:1:q"));
+        assert!(!arn_matches(
+            "arn:aws:sqs:*:*:*",
+            "arn:aws:sns:us-east-1:1:q"
+        ));
     }
 }

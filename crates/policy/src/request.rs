@@ -154,7 +154,11 @@ impl EvalCase {
                 .iter()
                 .flatten()
                 .enumerate()
-                .map(|(i, lvl)| (0..lvl.len()).map(|j| format!("{name}[{i}][{j}]")).collect())
+                .map(|(i, lvl)| {
+                    (0..lvl.len())
+                        .map(|j| format!("{name}[{i}][{j}]"))
+                        .collect()
+                })
                 .collect()
         };
         let scp_labels = level_labels("scps", &self.scps);

@@ -239,7 +239,9 @@ impl Expr {
                             let mut c = a.clone();
                             let mut contradictory = false;
                             for lit in b {
-                                if c.iter().any(|x| x.atom == lit.atom && x.negated != lit.negated) {
+                                if c.iter()
+                                    .any(|x| x.atom == lit.atom && x.negated != lit.negated)
+                                {
                                     contradictory = true;
                                     break;
                                 }

@@ -194,7 +194,11 @@ fn eval_one<'a>(
         },
         PolicySource::Unknown => {
             let assume = Expr::atom(Atom::Assumption {
-                description: format!("{} {} (not in the snapshot) allows", layer.describe(), l.label),
+                description: format!(
+                    "{} {} (not in the snapshot) allows",
+                    layer.describe(),
+                    l.label
+                ),
             });
             Evaluated {
                 layer,
@@ -214,6 +218,58 @@ fn eval_one<'a>(
 
 /// Decides `req` against `set`. With `explain`, every contributing statement is listed.
 pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision {
+    let core = evaluate_layers(req, set, explain);
+    let summary = summarize(SummaryInput {
+        req,
+        set,
+        kind: core.kind,
+        all: &core.all,
+        scp_ok: &core.scp_ok,
+        rcp_ok: &core.rcp_ok,
+        identity: &core.identity,
+        boundary_ok: &core.boundary_ok,
+        session_ok: &core.session_ok,
+        res_any: &core.res_any,
+        res_account: &core.res_account,
+        required: core.required,
+        has_identity: core.has_identity,
+        allowed_when: &core.allowed_when,
+    });
+    let reasons = if explain {
+        collect_reasons(&core.all)
+    } else {
+        Vec::new()
+    };
+    Decision {
+        kind: core.kind,
+        allowed_when: core.allowed_when,
+        summary,
+        reasons,
+    }
+}
+
+/// The decision alone (no summary, no reasons): the fast path for graph building.
+pub fn decide(req: &Request, set: &PolicySet<'_>) -> (DecisionKind, Expr) {
+    let core = evaluate_layers(req, set, false);
+    (core.kind, core.allowed_when)
+}
+
+struct Core<'a> {
+    kind: DecisionKind,
+    allowed_when: Expr,
+    all: Vec<Evaluated<'a>>,
+    scp_ok: Expr,
+    rcp_ok: Expr,
+    identity: Expr,
+    boundary_ok: Expr,
+    session_ok: Expr,
+    res_any: Expr,
+    res_account: Expr,
+    required: bool,
+    has_identity: bool,
+}
+
+fn evaluate_layers<'a>(req: &Request, set: &PolicySet<'a>, explain: bool) -> Core<'a> {
     let mut denies: Vec<Expr> = Vec::new();
     let mut all: Vec<Evaluated> = Vec::new();
 
@@ -254,7 +310,13 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
 
     let boundary_ok = match &set.permission_boundary {
         Some(l) => {
-            let e = eval_one(l, req, Layer::PermissionBoundary, PolicyRole::IdentityLike, explain);
+            let e = eval_one(
+                l,
+                req,
+                Layer::PermissionBoundary,
+                PolicyRole::IdentityLike,
+                explain,
+            );
             denies.push(e.result.deny.clone());
             let ok = e.result.allow.clone();
             all.push(e);
@@ -264,7 +326,13 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
     };
     let session_ok = match &set.session_policy {
         Some(l) => {
-            let e = eval_one(l, req, Layer::SessionPolicy, PolicyRole::IdentityLike, explain);
+            let e = eval_one(
+                l,
+                req,
+                Layer::SessionPolicy,
+                PolicyRole::IdentityLike,
+                explain,
+            );
             denies.push(e.result.deny.clone());
             let ok = e.result.allow.clone();
             all.push(e);
@@ -290,8 +358,8 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
 
     let required = resource_policy_required(&req.action_lower);
     let limits = boundary_ok.clone().and(session_ok.clone());
-    let has_identity = req.principal.has_identity_policies()
-        || matches!(req.principal, PrincipalId::Root { .. });
+    let has_identity =
+        req.principal.has_identity_policies() || matches!(req.principal, PrincipalId::Root { .. });
 
     let granted = if !has_identity {
         // Services, identity providers and anonymous callers: only a resource-based policy
@@ -315,7 +383,12 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
     };
 
     let deny = Expr::any(denies);
-    let allowed_when = Expr::all([scp_ok.clone(), rcp_ok.clone(), granted.clone(), deny.clone().not()]);
+    let allowed_when = Expr::all([
+        scp_ok.clone(),
+        rcp_ok.clone(),
+        granted.clone(),
+        deny.clone().not(),
+    ]);
 
     let kind = if deny.is_true() {
         DecisionKind::ExplicitDeny
@@ -327,29 +400,19 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
         DecisionKind::Conditional
     };
 
-    let summary = summarize(SummaryInput {
-        req,
-        set,
-        kind,
-        all: &all,
-        scp_ok: &scp_ok,
-        rcp_ok: &rcp_ok,
-        identity: &identity,
-        boundary_ok: &boundary_ok,
-        session_ok: &session_ok,
-        res_any: &Expr::any([res_direct, res_role, res_account.clone()]),
-        res_account: &res_account,
-        required,
-        has_identity,
-        allowed_when: &allowed_when,
-    });
-
-    let reasons = if explain { collect_reasons(&all) } else { Vec::new() };
-    Decision {
+    Core {
         kind,
         allowed_when,
-        summary,
-        reasons,
+        all,
+        scp_ok,
+        rcp_ok,
+        identity,
+        boundary_ok,
+        session_ok,
+        res_any: Expr::any([res_direct, res_role, res_account.clone()]),
+        res_account,
+        required,
+        has_identity,
     }
 }
 
@@ -403,7 +466,11 @@ fn collect_reasons(all: &[Evaluated]) -> Vec<Reason> {
         for hit in &e.result.hits {
             out.push(hit_reason(e, hit));
         }
-        if e.result.hits.iter().all(|h| h.applies.is_false() || h.effect == Effect::Deny) {
+        if e.result
+            .hits
+            .iter()
+            .all(|h| h.applies.is_false() || h.effect == Effect::Deny)
+        {
             out.push(Reason {
                 layer: e.layer,
                 policy: e.label.to_string(),
@@ -422,7 +489,9 @@ fn hit_reason(e: &Evaluated, hit: &StatementHit) -> Reason {
         Effect::Deny => "denies",
     };
     let via = match hit.grant {
-        Some(Grant::Account) => " (names the caller's account: defers to its identity-based policies)",
+        Some(Grant::Account) => {
+            " (names the caller's account: defers to its identity-based policies)"
+        }
         Some(Grant::Role) => " (names the caller's role)",
         _ => "",
     };
@@ -431,8 +500,14 @@ fn hit_reason(e: &Evaluated, hit: &StatementHit) -> Reason {
     } else if hit.applies.is_false() {
         format!(
             "would {} but does not apply: {}",
-            if hit.effect == Effect::Allow { "allow" } else { "deny" },
-            hit.not_applied_because.as_deref().unwrap_or("its conditions are not met")
+            if hit.effect == Effect::Allow {
+                "allow"
+            } else {
+                "deny"
+            },
+            hit.not_applied_because
+                .as_deref()
+                .unwrap_or("its conditions are not met")
         )
     } else {
         format!("{verb}{via} if {}", hit.applies)
@@ -450,6 +525,15 @@ fn statement_label(hit: &StatementHit) -> String {
     match &hit.sid {
         Some(s) if !s.is_empty() => format!("Statement[{}] (Sid \"{}\")", hit.index, s),
         _ => format!("Statement[{}]", hit.index),
+    }
+}
+
+/// "role's trust policy" or "key policy", for messages.
+fn required_policy_name(req: &Request) -> &'static str {
+    if req.action_lower.starts_with("kms:") {
+        "key policy"
+    } else {
+        "role's trust policy"
     }
 }
 
@@ -472,10 +556,15 @@ struct SummaryInput<'x, 'a> {
 
 fn summarize(s: SummaryInput) -> String {
     let req = s.req;
-    let what = format!("{} → {} on {}", req.principal_text, req.action, req.resource);
+    let what = format!(
+        "{} → {} on {}",
+        req.principal_text, req.action, req.resource
+    );
     match s.kind {
         DecisionKind::Allow => format!("Allow: {what}"),
-        DecisionKind::Conditional => format!("Conditional: {what} is allowed only if {}", s.allowed_when),
+        DecisionKind::Conditional => {
+            format!("Conditional: {what} is allowed only if {}", s.allowed_when)
+        }
         DecisionKind::ExplicitDeny => {
             for e in s.all {
                 if e.result.deny.is_true() {
@@ -507,9 +596,15 @@ fn summarize(s: SummaryInput) -> String {
                     "the resource-based policy does not name this caller".to_string()
                 }
             } else if s.required && s.set.resource.is_none() {
-                "the resource-based (trust or key) policy is required and was not provided".to_string()
+                format!(
+                    "the {} is required and was not provided",
+                    required_policy_name(req)
+                )
             } else if s.required && s.res_any.is_false() {
-                "the resource-based policy (trust policy for roles, key policy for KMS) does not allow this principal".to_string()
+                format!(
+                    "the {} does not allow this principal",
+                    required_policy_name(req)
+                )
             } else if !req.is_same_account() && s.res_any.is_false() {
                 "cross-account access needs the resource-based policy in the target account to allow it, and it does not".to_string()
             } else if s.identity.is_false() {

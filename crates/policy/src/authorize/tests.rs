@@ -147,7 +147,9 @@ fn same_account_resource_policy_and_boundaries() {
     let session = "arn:aws:sts::111111111111:assumed-role/app/s1";
     let mut rs = req(session, "s3:GetObject", bucket);
     rs.has_permission_boundary = true;
-    let bp_role = p(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"s3:GetObject","Resource":"*"}]}"#);
+    let bp_role = p(
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+    );
     let set = PolicySet {
         resource: Some(Labeled::new("bucket", &bp_role)),
         permission_boundary: Some(Labeled::new("boundary", &boundary)),
@@ -175,7 +177,9 @@ fn kms_key_policy_is_required() {
         ..Default::default()
     };
     assert_eq!(decide(&r, &set), DecisionKind::ImplicitDeny);
-    let key_policy = p(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]}"#);
+    let key_policy = p(
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]}"#,
+    );
     let set = PolicySet {
         identity: vec![Labeled::new("id", &id)],
         resource: Some(Labeled::new("key policy", &key_policy)),
@@ -198,7 +202,12 @@ fn explicit_deny_wins_everywhere() {
         match layer {
             0 => set.identity.push(Labeled::new("deny", &d)),
             1 => set.permission_boundary = Some(Labeled::new("deny", &d)),
-            2 => set.scps = Some(vec![vec![Labeled::new("full", &allow_all), Labeled::new("deny", &d)]]),
+            2 => {
+                set.scps = Some(vec![vec![
+                    Labeled::new("full", &allow_all),
+                    Labeled::new("deny", &d),
+                ]])
+            }
             _ => set.session_policy = Some(Labeled::new("deny", &d)),
         }
         let dec = authorize(&r, &set, true);
@@ -223,10 +232,16 @@ fn scps_need_an_allow_at_every_level() {
     };
     let d = authorize(&r, &set, true);
     assert_eq!(d.kind, DecisionKind::ImplicitDeny);
-    assert!(d.summary.contains("service control policy"), "{}", d.summary);
+    assert!(
+        d.summary.contains("service control policy"),
+        "{}",
+        d.summary
+    );
     // Services are not governed by SCPs.
     let svc = req("lambda.amazonaws.com", "s3:GetObject", "arn:aws:s3:::b/k");
-    let bp = p(r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"s3:GetObject","Resource":"*"}]}"#);
+    let bp = p(
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+    );
     let set = PolicySet {
         resource: Some(Labeled::new("bucket", &bp)),
         scps: Some(vec![vec![Labeled::new("ou:ec2-only", &ec2_only)]]),
@@ -273,11 +288,16 @@ fn partial_evaluation_yields_residuals() {
     // Known keys decide.
     let mut ctx = Context::partial();
     ctx.insert("sts:ExternalId", ContextValue::Single("abc-123".into()));
-    ctx.insert("aws:MultiFactorAuthPresent", ContextValue::Single("true".into()));
+    ctx.insert(
+        "aws:MultiFactorAuthPresent",
+        ContextValue::Single("true".into()),
+    );
     let r2 = Request::new(CI, "sts:AssumeRole", DEPLOY, None, ctx).unwrap();
     assert_eq!(decide(&r2, &set), DecisionKind::Allow);
     // A conditional deny yields a negated residual.
-    let d_ip = p(r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#);
+    let d_ip = p(
+        r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#,
+    );
     let plain = trust(r#"{"AWS":"arn:aws:iam::111111111111:root"}"#, "");
     let set = PolicySet {
         identity: vec![Labeled::new("id", &id), Labeled::new("ipdeny", &d_ip)],
@@ -322,7 +342,9 @@ fn unknown_policies_are_assumed_to_allow() {
 #[test]
 fn explanations_name_policy_and_statement() {
     let r = req(CI, "sts:AssumeRole", DEPLOY);
-    let t = p(r#"{"Version":"2012-10-17","Statement":[{"Sid":"OnlyFromVpn","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#);
+    let t = p(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"OnlyFromVpn","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}"#,
+    );
     let id = allow("sts:AssumeRole", "*");
     let set = PolicySet {
         identity: vec![Labeled::new("ci-inline", &id)],
@@ -337,17 +359,25 @@ fn explanations_name_policy_and_statement() {
         .find(|r| r.statement.as_deref() == Some("Statement[0] (Sid \"OnlyFromVpn\")"))
         .expect("the near-miss statement is listed");
     assert!(hit.outcome.contains("aws:SourceIp"), "{}", hit.outcome);
-    assert!(d.reasons.iter().any(|r| r.policy == "ci-inline" && r.outcome == "allows"));
+    assert!(d
+        .reasons
+        .iter()
+        .any(|r| r.policy == "ci-inline" && r.outcome == "allows"));
 }
 
 #[test]
 fn anonymous_callers_need_a_public_resource_policy() {
     let r = req("anonymous", "s3:GetObject", "arn:aws:s3:::public/x");
-    let public = p(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*"}]}"#);
+    let public = p(
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::public/*"}]}"#,
+    );
     let set = PolicySet {
         resource: Some(Labeled::new("bucket", &public)),
         ..Default::default()
     };
     assert_eq!(decide(&r, &set), DecisionKind::Allow);
-    assert_eq!(decide(&r, &PolicySet::default()), DecisionKind::ImplicitDeny);
+    assert_eq!(
+        decide(&r, &PolicySet::default()),
+        DecisionKind::ImplicitDeny
+    );
 }
