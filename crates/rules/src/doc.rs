@@ -49,8 +49,8 @@ macro_rules! declare_rule {
         }
     ) => {
         #[doc = concat!("**", $id, " ", $slug, "**: ", $title, "\n\n## What it does\n", $what,
-            "\n\n## Why is this bad?\n", $why, "\n\n## Example\n```json\n", $example,
-            "\n```\n\n## Fix\n", $fix)]
+                    "\n\n## Why is this bad?\n", $why, "\n\n## Example\n```json\n", $example,
+                    "\n```\n\n## Fix\n", $fix)]
         pub struct $name;
 
         impl $name {

@@ -58,7 +58,9 @@ impl FromStr for Severity {
         Severity::ALL
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown severity `{s}` (expected info, low, medium, high or critical)"))
+            .ok_or_else(|| {
+                format!("unknown severity `{s}` (expected info, low, medium, high or critical)")
+            })
     }
 }
 
@@ -163,7 +165,11 @@ impl ScanOutput {
             .collect();
         self.summary.by_rule.clear();
         for f in &self.findings {
-            *self.summary.by_severity.entry(f.severity.as_str().into()).or_default() += 1;
+            *self
+                .summary
+                .by_severity
+                .entry(f.severity.as_str().into())
+                .or_default() += 1;
             *self.summary.by_rule.entry(f.rule.clone()).or_default() += 1;
         }
     }

@@ -37,7 +37,13 @@ impl ConditionView {
 
 impl std::fmt::Display for ConditionView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} {}", self.operator, self.key, self.values.join("|"))
+        write!(
+            f,
+            "{} {} {}",
+            self.operator,
+            self.key,
+            self.values.join("|")
+        )
     }
 }
 
@@ -123,7 +129,10 @@ pub fn narrows(c: &Condition) -> bool {
         // ForAllValues is vacuously true when the key is absent.
         return false;
     }
-    !c.values.is_empty() && c.values.iter().all(|v| !v.chars().all(|ch| ch == '*' || ch == '?'))
+    !c.values.is_empty()
+        && c.values
+            .iter()
+            .all(|v| !v.chars().all(|ch| ch == '*' || ch == '?'))
 }
 
 /// The keys among a statement's conditions that narrow who may use it.
@@ -221,7 +230,8 @@ pub fn is_unique_id(s: &str) -> bool {
     const PREFIXES: [&str; 6] = ["AROA", "AIDA", "AGPA", "ANPA", "ANVA", "ASIA"];
     s.len() >= 16
         && PREFIXES.iter().any(|p| s.starts_with(p))
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Every (statement, principal) that allows an STS action in a trust policy.
@@ -235,7 +245,9 @@ pub fn trust_entries(policy: &Policy) -> Vec<TrustEntry> {
         if actions.is_empty() {
             continue;
         }
-        let Some(clause) = &st.principal else { continue };
+        let Some(clause) = &st.principal else {
+            continue;
+        };
         let conditions: Vec<ConditionView> = st.conditions.iter().map(ConditionView::of).collect();
         let external_ids = external_ids(st);
         let mfa = requires_mfa(st);
@@ -309,5 +321,57 @@ mod tests {
         assert_eq!(e[3].restricted_by, vec!["aws:PrincipalOrgID"]);
         assert_eq!(e[4].kind, TrustedKind::DeletedPrincipal);
         assert!(!e[4].mfa, "BoolIfExists does not enforce MFA");
+    }
+}
+
+/// Places a trust entry relative to the role's account and the organization.
+pub fn scope_of(
+    entry: &TrustEntry,
+    role_account: &str,
+    org_id: Option<&str>,
+    is_internal: &dyn Fn(&str) -> bool,
+) -> crate::registry::Scope {
+    use crate::registry::Scope;
+    match entry.kind {
+        TrustedKind::Service => Scope::Service,
+        TrustedKind::Federated => Scope::Federated,
+        TrustedKind::DeletedPrincipal | TrustedKind::CanonicalUser | TrustedKind::Other => {
+            Scope::Unknown
+        }
+        TrustedKind::Account | TrustedKind::Role | TrustedKind::User | TrustedKind::Session => {
+            match entry.account.as_deref() {
+                Some(a) if a == role_account => Scope::SameAccount,
+                Some(a) if is_internal(a) => Scope::Internal,
+                _ => Scope::ThirdParty,
+            }
+        }
+        TrustedKind::Anyone => {
+            if entry.restricted_by.is_empty() {
+                return Scope::Public;
+            }
+            // Narrowed by a condition: internal when every narrowing value points inside.
+            let inside = entry.conditions.iter().any(|c| {
+                let key = c.key.to_ascii_lowercase();
+                match key.as_str() {
+                    "aws:principalorgid" | "aws:sourceorgid" => {
+                        org_id.is_some_and(|o| c.values.iter().all(|v| v == o))
+                    }
+                    "aws:principalaccount" | "aws:sourceaccount" => {
+                        c.values.iter().all(|v| v == role_account || is_internal(v))
+                    }
+                    "aws:principalarn" | "aws:sourcearn" => c.values.iter().all(|v| {
+                        Arn::parse(v)
+                            .map(|a| a.account == role_account || is_internal(a.account))
+                            .unwrap_or(false)
+                    }),
+                    _ => false,
+                }
+            });
+            if inside {
+                Scope::Internal
+            } else {
+                Scope::ThirdParty
+            }
+        }
     }
 }

@@ -1,0 +1,96 @@
+//! What rules look at: views over the snapshot, prepared once per scan.
+//!
+//! Rules do not walk the model themselves: [`crate::scan`] builds these views (trust entries
+//! parsed, scopes classified, permissions summarized) once, in parallel, and every rule reads
+//! them. That keeps each rule small and the whole scan linear in the size of the snapshot.
+
+use std::collections::BTreeMap;
+
+use trustgate_policy::Policy;
+
+use crate::registry::{PermissionSummary, Relationship, Scope};
+use crate::trust::TrustEntry;
+
+/// Options that change what rules report.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// A role unused for longer than this is stale (TG011).
+    pub stale_days: u32,
+    /// "Now", for staleness (RFC 3339). Fixed in tests so output does not age.
+    pub now: jiff::Timestamp,
+    /// Only these rules (all when empty).
+    pub only_rules: Vec<String>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            stale_days: 90,
+            now: jiff::Timestamp::now(),
+            only_rules: Vec::new(),
+        }
+    }
+}
+
+/// One role with everything rules need to know about it.
+#[derive(Debug)]
+pub struct RoleView<'a> {
+    pub arn: &'a str,
+    pub name: &'a str,
+    pub account: &'a str,
+    pub trust_policy: &'a Policy,
+    /// Trust entries, each with its scope and vendor.
+    pub entries: Vec<(TrustEntry, Scope, Option<String>)>,
+    pub permissions: PermissionSummary,
+    /// The role's identity-based policies (label, document) — unknown ones are omitted here
+    /// and listed in `permissions.unknown_policies`.
+    pub identity_policies: Vec<(String, &'a Policy)>,
+    pub permission_boundary: Option<&'a str>,
+    pub tags: &'a BTreeMap<String, String>,
+    pub create_date: Option<&'a str>,
+    pub last_used: Option<&'a str>,
+    pub max_session_seconds: Option<u32>,
+}
+
+impl RoleView<'_> {
+    /// Whether any principal outside the role's account (or anyone) may assume it.
+    pub fn is_cross_account(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|(_, scope, _)| scope.is_cross_account())
+    }
+}
+
+/// A user, role or group with identity-based policies (for rules about what principals may do).
+#[derive(Debug)]
+pub struct PrincipalView<'a> {
+    pub arn: &'a str,
+    pub account: &'a str,
+    pub kind: &'static str,
+    pub policies: Vec<(String, &'a Policy)>,
+}
+
+/// A resource-based policy (S3, KMS, SQS, …).
+#[derive(Debug)]
+pub struct ResourceView<'a> {
+    pub arn: &'a str,
+    pub account: &'a str,
+    pub policy: &'a Policy,
+}
+
+/// Everything a scan's rules read.
+pub struct ScanContext<'a> {
+    pub options: &'a ScanOptions,
+    pub roles: Vec<RoleView<'a>>,
+    pub principals: Vec<PrincipalView<'a>>,
+    pub resources: Vec<ResourceView<'a>>,
+    pub registry: &'a [Relationship],
+    /// The organization ID, when known.
+    pub org_id: Option<&'a str>,
+    /// Whether an account belongs to the organization (or the snapshot, without org data).
+    pub is_internal: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Vendor name of a known third-party account.
+    pub vendor_of: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// Whether an account of the snapshot has IAM users (people who may assume roles).
+    pub account_has_users: &'a (dyn Fn(&str) -> bool + Sync),
+}

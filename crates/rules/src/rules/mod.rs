@@ -1,0 +1,96 @@
+//! The rules, one per file. Each declares its documentation with [`crate::declare_rule!`]
+//! and implements [`Rule`].
+
+use crate::context::ScanContext;
+use crate::doc::RuleDoc;
+use crate::finding::Finding;
+
+mod tg001_root_trust;
+mod tg002_public_trust;
+mod tg003_third_party_without_external_id;
+mod tg004_weak_external_id;
+mod tg005_human_trust_without_mfa;
+mod tg006_service_trust_without_source;
+mod tg007_cross_account_admin;
+mod tg008_wildcard_permissions;
+mod tg009_no_permission_boundary;
+mod tg011_stale_trust;
+mod tg012_assume_any_role;
+mod tg013_public_resource_policy;
+mod tg014_allow_not_principal;
+mod tg015_deleted_principal;
+mod tg016_undocumented_role;
+
+pub use tg001_root_trust::RootTrust;
+pub use tg002_public_trust::PublicTrust;
+pub use tg003_third_party_without_external_id::ThirdPartyWithoutExternalId;
+pub use tg004_weak_external_id::WeakExternalId;
+pub use tg005_human_trust_without_mfa::HumanTrustWithoutMfa;
+pub use tg006_service_trust_without_source::ServiceTrustWithoutSource;
+pub use tg007_cross_account_admin::CrossAccountAdmin;
+pub use tg008_wildcard_permissions::WildcardPermissions;
+pub use tg009_no_permission_boundary::NoPermissionBoundary;
+pub use tg011_stale_trust::StaleTrust;
+pub use tg012_assume_any_role::AssumeAnyRole;
+pub use tg013_public_resource_policy::PublicResourcePolicy;
+pub use tg014_allow_not_principal::AllowNotPrincipal;
+pub use tg015_deleted_principal::DeletedPrincipal;
+pub use tg016_undocumented_role::UndocumentedRole;
+
+/// A check over the scan context.
+pub trait Rule: Sync {
+    fn doc(&self) -> &'static RuleDoc;
+    fn check(&self, cx: &ScanContext<'_>, out: &mut Vec<Finding>);
+}
+
+macro_rules! impl_rule {
+    ($($t:ident),* $(,)?) => {
+        $(impl Rule for $t {
+            fn doc(&self) -> &'static RuleDoc {
+                &$t::DOC
+            }
+            fn check(&self, cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+                $t::run(cx, out)
+            }
+        })*
+    };
+}
+
+impl_rule!(
+    RootTrust,
+    PublicTrust,
+    ThirdPartyWithoutExternalId,
+    WeakExternalId,
+    HumanTrustWithoutMfa,
+    ServiceTrustWithoutSource,
+    CrossAccountAdmin,
+    WildcardPermissions,
+    NoPermissionBoundary,
+    StaleTrust,
+    AssumeAnyRole,
+    PublicResourcePolicy,
+    AllowNotPrincipal,
+    DeletedPrincipal,
+    UndocumentedRole,
+);
+
+/// Every rule, in ID order.
+pub fn catalogue() -> Vec<&'static dyn Rule> {
+    vec![
+        &RootTrust,
+        &PublicTrust,
+        &ThirdPartyWithoutExternalId,
+        &WeakExternalId,
+        &HumanTrustWithoutMfa,
+        &ServiceTrustWithoutSource,
+        &CrossAccountAdmin,
+        &WildcardPermissions,
+        &NoPermissionBoundary,
+        &StaleTrust,
+        &AssumeAnyRole,
+        &PublicResourcePolicy,
+        &AllowNotPrincipal,
+        &DeletedPrincipal,
+        &UndocumentedRole,
+    ]
+}

@@ -1,0 +1,100 @@
+use trustgate_policy::{evaluate_policy, Context, PolicyRole, Request};
+
+use crate::context::ScanContext;
+use crate::finding::Finding;
+
+crate::declare_rule!(AssumeAnyRole {
+    id: "TG012",
+    name: "assume-any-role",
+    title: "Identity policy allows sts:AssumeRole on any role in any account",
+    severity: Medium,
+    what: "Evaluates every user, role and group policy with trustgate's policy engine for `sts:AssumeRole` on a role in an unrelated account: a policy that allows it (possibly under conditions, which are listed) lets its holder assume any role anywhere that trusts its account.",
+    why: "Trust of an account root (TG001) is only safe if the trusted account restricts who may assume out. `sts:AssumeRole` on `*` removes that restriction on the caller's side: every role that trusts the account is open to this principal.",
+    example: "{\"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\", \"Resource\": \"*\"}",
+    fix: "List the role ARNs the principal needs (`arn:aws:iam::222233334444:role/deploy`), or at least a path or name prefix (`arn:aws:iam::*:role/ci/*`).",
+});
+
+const PROBE_ROLE: &str = "arn:aws:iam::999999999999:role/trustgate-probe-any-role";
+
+impl AssumeAnyRole {
+    pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+        for p in &cx.principals {
+            // Groups are not callers: probe with a member of the group.
+            let caller = if p.kind == "group" {
+                format!("arn:aws:iam::{}:user/member-of-group", p.account)
+            } else {
+                p.arn.to_string()
+            };
+            let Ok(req) = Request::new(
+                &caller,
+                "sts:AssumeRole",
+                PROBE_ROLE,
+                None,
+                Context::partial(),
+            ) else {
+                continue;
+            };
+            for (label, policy) in &p.policies {
+                let r = evaluate_policy(policy, &req, PolicyRole::IdentityLike, false);
+                let allowed = r.allow.clone().and(r.deny.clone().not());
+                if allowed.is_false() {
+                    continue;
+                }
+                let conditional = !allowed.is_true();
+                out.push(
+                    Finding::new(
+                        Self::DOC.id,
+                        Self::DOC.severity,
+                        p.arn,
+                        p.account,
+                        label,
+                        format!(
+                            "{} {} ({label}) allows sts:AssumeRole on any role in any account{}",
+                            p.kind,
+                            p.arn,
+                            if conditional {
+                                format!(" when {allowed}")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    )
+                    .with("policy", label)
+                    .with("conditional", conditional),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::*;
+    use trustgate_policy::parse_policy;
+
+    #[test]
+    fn fires_on_any_role() {
+        let mut f = Fixture::new(trust_doc(r#"{"Service":"ec2.amazonaws.com"}"#, ""));
+        f.principals.push((
+            "arn:aws:iam::111111111111:user/bob".into(),
+            parse_policy(
+                r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+            )
+            .unwrap(),
+        ));
+        f.principals.push((
+            "arn:aws:iam::111111111111:user/carol".into(),
+            parse_policy(r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::222222222222:role/deploy"}]}"#).unwrap(),
+        ));
+        f.principals.push((
+            "arn:aws:iam::111111111111:user/dave".into(),
+            parse_policy(r#"{"Statement":[{"Effect":"Allow","Action":"sts:*","Resource":"arn:aws:iam::*:role/*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#).unwrap(),
+        ));
+        let r = f.run("TG012");
+        assert_eq!(r.len(), 2, "{r:#?}");
+        assert!(r.iter().any(|x| x.resource.ends_with("bob")));
+        assert!(r
+            .iter()
+            .any(|x| x.resource.ends_with("dave") && x.message.contains("MultiFactor")));
+    }
+}
