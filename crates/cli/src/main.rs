@@ -29,6 +29,8 @@ struct Cli {
 enum Command {
     /// Evaluate requests against inline policies (the policy engine on its own)
     Eval(cmd::eval::Args),
+    /// The rule catalogue, or one rule's documentation
+    Rules(cmd::rules::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Rules(args) => cmd::rules::run(args),
     };
     match result {
         Ok(code) => code,

@@ -93,7 +93,12 @@ fn write_json(
     Ok(())
 }
 
-fn write_text(w: &mut impl Write, index: Option<usize>, d: Decision, explain: bool) -> io::Result<()> {
+fn write_text(
+    w: &mut impl Write,
+    index: Option<usize>,
+    d: Decision,
+    explain: bool,
+) -> io::Result<()> {
     if let Some(i) = index {
         write!(w, "[{i}] ")?;
     }
@@ -109,8 +114,19 @@ fn write_text(w: &mut impl Write, index: Option<usize>, d: Decision, explain: bo
     }
     if explain {
         for r in &d.reasons {
-            let st = r.statement.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
-            writeln!(w, "    - {} {}{}: {}", r.layer.describe(), r.policy, st, r.outcome)?;
+            let st = r
+                .statement
+                .as_deref()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "    - {} {}{}: {}",
+                r.layer.describe(),
+                r.policy,
+                st,
+                r.outcome
+            )?;
         }
     }
     Ok(())
