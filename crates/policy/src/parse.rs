@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::ast::*;
@@ -74,7 +74,7 @@ pub fn parse_policy(text: &str) -> Result<Policy, ParseError> {
 ///
 /// The first attempt is plain serde_json (fast); only a failing input is parsed a second
 /// time with path tracking.
-pub fn from_slice_with_path<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+pub fn from_slice_with_path<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, JsonError> {
     match serde_json::from_slice::<T>(bytes) {
         Ok(v) => Ok(v),
         Err(first) => {

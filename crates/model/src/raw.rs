@@ -1,0 +1,164 @@
+//! The shapes of the files in a snapshot, exactly as AWS prints them, read narrowly: only
+//! the fields trustgate uses, straight from bytes (no intermediate JSON values).
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use trustgate_policy::Policy;
+
+/// `aws iam get-account-authorization-details`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthorizationDetails<'a> {
+    #[serde(default)]
+    pub user_detail_list: Vec<RawUser>,
+    #[serde(default)]
+    pub group_detail_list: Vec<RawGroup>,
+    #[serde(default)]
+    pub role_detail_list: Vec<RawRole>,
+    #[serde(default, borrow)]
+    pub policies: Vec<RawManagedPolicy<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawInline {
+    pub policy_name: String,
+    pub policy_document: Policy,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawAttached {
+    pub policy_arn: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawBoundary {
+    pub permissions_boundary_arn: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawTag {
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawLastUsed {
+    #[serde(default)]
+    pub last_used_date: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawRole {
+    #[serde(default)]
+    pub path: String,
+    pub role_name: String,
+    #[serde(default)]
+    pub role_id: String,
+    pub arn: String,
+    #[serde(default)]
+    pub create_date: Option<String>,
+    pub assume_role_policy_document: Policy,
+    #[serde(default)]
+    pub role_policy_list: Vec<RawInline>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<RawAttached>,
+    #[serde(default)]
+    pub permissions_boundary: Option<RawBoundary>,
+    #[serde(default)]
+    pub tags: Vec<RawTag>,
+    #[serde(default)]
+    pub role_last_used: Option<RawLastUsed>,
+    #[serde(default)]
+    pub max_session_duration: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawUser {
+    pub user_name: String,
+    #[serde(default)]
+    pub user_id: String,
+    pub arn: String,
+    #[serde(default)]
+    pub create_date: Option<String>,
+    #[serde(default)]
+    pub user_policy_list: Vec<RawInline>,
+    #[serde(default)]
+    pub group_list: Vec<String>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<RawAttached>,
+    #[serde(default)]
+    pub permissions_boundary: Option<RawBoundary>,
+    #[serde(default)]
+    pub tags: Vec<RawTag>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawGroup {
+    pub group_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub group_policy_list: Vec<RawInline>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<RawAttached>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawManagedPolicy<'a> {
+    pub policy_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub default_version_id: Option<String>,
+    #[serde(default, borrow)]
+    pub policy_version_list: Vec<RawVersion<'a>>,
+}
+
+/// A policy version; its document is kept raw so only the default version is parsed (and
+/// an AWS-managed document already seen in another account is not parsed again).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawVersion<'a> {
+    #[serde(borrow)]
+    pub document: Option<&'a RawValue>,
+    #[serde(default)]
+    pub version_id: Option<String>,
+    #[serde(default)]
+    pub is_default_version: bool,
+}
+
+/// `aws iam list-roles` (for MaxSessionDuration, which authorization details omit).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListRoles {
+    #[serde(default)]
+    pub roles: Vec<ListedRole>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListedRole {
+    pub arn: String,
+    #[serde(default)]
+    pub max_session_duration: Option<u32>,
+}
+
+/// One entry of `resources/*.json`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawResource {
+    pub arn: String,
+    #[serde(default)]
+    pub account_id: Option<String>,
+    pub policy: Policy,
+}
