@@ -17,6 +17,8 @@
 //! With unknown context keys the same logic is applied to residual expressions: the answer
 //! is then `Conditional`, with the exact condition under which access is allowed.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::arn::PrincipalId;
@@ -33,22 +35,22 @@ pub enum PolicySource<'a> {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Labeled<'a> {
-    pub label: &'a str,
+    pub label: Cow<'a, str>,
     pub source: PolicySource<'a>,
 }
 
 impl<'a> Labeled<'a> {
-    pub fn new(label: &'a str, policy: &'a Policy) -> Self {
+    pub fn new(label: impl Into<Cow<'a, str>>, policy: &'a Policy) -> Self {
         Labeled {
-            label,
+            label: label.into(),
             source: PolicySource::Known(policy),
         }
     }
-    pub fn unknown(label: &'a str) -> Self {
+    pub fn unknown(label: impl Into<Cow<'a, str>>) -> Self {
         Labeled {
-            label,
+            label: label.into(),
             source: PolicySource::Unknown,
         }
     }
@@ -160,15 +162,21 @@ impl Decision {
     }
 }
 
-/// Whether a resource-based policy must allow even within one account: role trust policies
-/// for the `sts:AssumeRole*` family and session tagging, and KMS key policies.
+/// Whether the action needs a role trust policy (the `sts:AssumeRole*` family and session
+/// tagging) even within one account.
 pub fn resource_policy_required(action_lower: &str) -> bool {
     action_lower.starts_with("sts:assumerole")
         || matches!(
             action_lower,
             "sts:tagsession" | "sts:setsourceidentity" | "sts:setcontext"
         )
-        || action_lower.starts_with("kms:")
+}
+
+/// Whether the request needs the resource-based policy even within one account: role trust
+/// policies, and KMS key policies for requests on a key.
+pub fn resource_policy_required_for(req: &Request) -> bool {
+    resource_policy_required(&req.action_lower)
+        || (req.action_lower.starts_with("kms:") && req.resource.contains(":key/"))
 }
 
 struct Evaluated<'a> {
@@ -178,17 +186,17 @@ struct Evaluated<'a> {
     unknown: bool,
 }
 
-fn eval_one<'a>(
-    l: &Labeled<'a>,
+fn eval_one<'s>(
+    l: &'s Labeled<'_>,
     req: &Request,
     layer: Layer,
     role: PolicyRole,
     explain: bool,
-) -> Evaluated<'a> {
-    match l.source {
+) -> Evaluated<'s> {
+    match &l.source {
         PolicySource::Known(p) => Evaluated {
             layer,
-            label: l.label,
+            label: &l.label,
             result: evaluate_policy(p, req, role, explain),
             unknown: false,
         },
@@ -202,7 +210,7 @@ fn eval_one<'a>(
             });
             Evaluated {
                 layer,
-                label: l.label,
+                label: &l.label,
                 result: PolicyResult {
                     allow: assume,
                     allow_role: Expr::False,
@@ -269,7 +277,7 @@ struct Core<'a> {
     has_identity: bool,
 }
 
-fn evaluate_layers<'a>(req: &Request, set: &PolicySet<'a>, explain: bool) -> Core<'a> {
+fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> Core<'s> {
     let mut denies: Vec<Expr> = Vec::new();
     let mut all: Vec<Evaluated> = Vec::new();
 
@@ -356,7 +364,7 @@ fn evaluate_layers<'a>(req: &Request, set: &PolicySet<'a>, explain: bool) -> Cor
         None => (Expr::False, Expr::False, Expr::False),
     };
 
-    let required = resource_policy_required(&req.action_lower);
+    let required = resource_policy_required_for(req);
     let limits = boundary_ok.clone().and(session_ok.clone());
     let has_identity =
         req.principal.has_identity_policies() || matches!(req.principal, PrincipalId::Root { .. });
@@ -428,13 +436,13 @@ fn applies_scps(p: &PrincipalId) -> bool {
     )
 }
 
-fn gate_levels<'a>(
-    levels: &[Vec<Labeled<'a>>],
+fn gate_levels<'s>(
+    levels: &'s [Vec<Labeled<'_>>],
     req: &Request,
     layer: Layer,
     explain: bool,
     denies: &mut Vec<Expr>,
-    all: &mut Vec<Evaluated<'a>>,
+    all: &mut Vec<Evaluated<'s>>,
 ) -> Expr {
     let mut gates = Vec::with_capacity(levels.len());
     for level in levels {
@@ -541,7 +549,7 @@ struct SummaryInput<'x, 'a> {
     req: &'x Request,
     set: &'x PolicySet<'a>,
     kind: DecisionKind,
-    all: &'x [Evaluated<'a>],
+    all: &'x [Evaluated<'x>],
     scp_ok: &'x Expr,
     rcp_ok: &'x Expr,
     identity: &'x Expr,
