@@ -27,6 +27,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Findings: trust and permission mistakes across the snapshot
+    Scan(cmd::scan::Args),
+    /// The registry: one row per trust relationship
+    Registry(cmd::registry::Args),
     /// Evaluate requests against inline policies (the policy engine on its own)
     Eval(cmd::eval::Args),
     /// The rule catalogue, or one rule's documentation
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Registry(args) => cmd::registry::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Rules(args) => cmd::rules::run(args),
     };

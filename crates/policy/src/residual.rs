@@ -182,11 +182,8 @@ impl Expr {
 
     fn collect_atoms(&self, out: &mut Vec<Arc<Atom>>) {
         match self {
-            Expr::Atom(a) => {
-                if !out.iter().any(|x| x == a) {
-                    out.push(a.clone());
-                }
-            }
+            Expr::Atom(a) if !out.iter().any(|x| x == a) => out.push(a.clone()),
+            Expr::Atom(_) => {}
             Expr::Not(e) => e.collect_atoms(out),
             Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| e.collect_atoms(out)),
             _ => {}

@@ -45,24 +45,7 @@ impl Scope {
     }
 }
 
-/// What the role can do once assumed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PermissionSummary {
-    /// Can do everything, or can rewrite its own permissions (see `admin_reason`).
-    pub admin_equivalent: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_reason: Option<String>,
-    /// Service prefixes its Allow statements name (`*` for all).
-    pub services: Vec<String>,
-    /// IAM access levels granted (List, Read, Write, Permissions management, Tagging).
-    pub access_levels: Vec<String>,
-    /// Names/ARNs of the policies attached (inline names prefixed `inline:`).
-    pub policies: Vec<String>,
-    /// Attached policies absent from the snapshot: their grants are unknown.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub unknown_policies: Vec<String>,
-}
+pub use trustgate_access::PermissionSummary;
 
 /// One trust relationship.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

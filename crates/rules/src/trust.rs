@@ -291,39 +291,6 @@ pub fn trust_entries(policy: &Policy) -> Vec<TrustEntry> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use trustgate_policy::parse_policy;
-
-    #[test]
-    fn reads_trust_entries() {
-        let p = parse_policy(
-            r#"{"Version":"2012-10-17","Statement":[
-            {"Sid":"Vendor","Effect":"Allow","Principal":{"AWS":["464622532012","arn:aws:iam::111111111111:role/ci"]},
-             "Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x-1"},"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
-            {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]},
-            {"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}},
-            {"Effect":"Allow","Principal":{"AWS":"AROAABCDEFGHIJKLMNOP"},"Action":"sts:AssumeRole","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"true"}}},
-            {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}]}"#,
-        )
-        .unwrap();
-        let e = trust_entries(&p);
-        assert_eq!(e.len(), 5);
-        assert_eq!(e[0].kind, TrustedKind::Account);
-        assert_eq!(e[0].principal, "arn:aws:iam::464622532012:root");
-        assert_eq!(e[0].external_ids, vec!["x-1"]);
-        assert!(e[0].mfa);
-        assert_eq!(e[1].kind, TrustedKind::Role);
-        assert_eq!(e[2].kind, TrustedKind::Service);
-        assert_eq!(e[2].actions, vec!["sts:AssumeRole", "sts:TagSession"]);
-        assert_eq!(e[3].kind, TrustedKind::Anyone);
-        assert_eq!(e[3].restricted_by, vec!["aws:PrincipalOrgID"]);
-        assert_eq!(e[4].kind, TrustedKind::DeletedPrincipal);
-        assert!(!e[4].mfa, "BoolIfExists does not enforce MFA");
-    }
-}
-
 /// Places a trust entry relative to the role's account and the organization.
 pub fn scope_of(
     entry: &TrustEntry,
@@ -373,5 +340,38 @@ pub fn scope_of(
                 Scope::ThirdParty
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trustgate_policy::parse_policy;
+
+    #[test]
+    fn reads_trust_entries() {
+        let p = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"Vendor","Effect":"Allow","Principal":{"AWS":["464622532012","arn:aws:iam::111111111111:role/ci"]},
+             "Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x-1"},"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+            {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]},
+            {"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}},
+            {"Effect":"Allow","Principal":{"AWS":"AROAABCDEFGHIJKLMNOP"},"Action":"sts:AssumeRole","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"true"}}},
+            {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}]}"#,
+        )
+        .unwrap();
+        let e = trust_entries(&p);
+        assert_eq!(e.len(), 5);
+        assert_eq!(e[0].kind, TrustedKind::Account);
+        assert_eq!(e[0].principal, "arn:aws:iam::464622532012:root");
+        assert_eq!(e[0].external_ids, vec!["x-1"]);
+        assert!(e[0].mfa);
+        assert_eq!(e[1].kind, TrustedKind::Role);
+        assert_eq!(e[2].kind, TrustedKind::Service);
+        assert_eq!(e[2].actions, vec!["sts:AssumeRole", "sts:TagSession"]);
+        assert_eq!(e[3].kind, TrustedKind::Anyone);
+        assert_eq!(e[3].restricted_by, vec!["aws:PrincipalOrgID"]);
+        assert_eq!(e[4].kind, TrustedKind::DeletedPrincipal);
+        assert!(!e[4].mfa, "BoolIfExists does not enforce MFA");
     }
 }

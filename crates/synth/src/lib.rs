@@ -378,7 +378,7 @@ impl Account {
             } else {
                 vec![]
             };
-            let boundary = (kind >= 40 && kind < 70 && rng.random_bool(0.3)).then(|| {
+            let boundary = ((40..70).contains(&kind) && rng.random_bool(0.3)).then(|| {
                 json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary_arn})
             });
             let mut tags = Vec::new();
@@ -588,7 +588,7 @@ fn role_shape(
             if rng.random_bool(0.8) {
                 st["Condition"] = json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}});
             }
-            let name = if r % 7 == 0 {
+            let name = if r.is_multiple_of(7) {
                 "engineer-access".to_string()
             } else {
                 format!("human-{r:04}")

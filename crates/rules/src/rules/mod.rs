@@ -74,6 +74,14 @@ impl_rule!(
     UndocumentedRole,
 );
 
+/// Reported by the baseline itself (see [`crate::baseline`]), listed for its documentation.
+impl Rule for crate::baseline::ExpiredBaseline {
+    fn doc(&self) -> &'static RuleDoc {
+        &crate::baseline::ExpiredBaseline::DOC
+    }
+    fn check(&self, _cx: &ScanContext<'_>, _out: &mut Vec<Finding>) {}
+}
+
 /// Every rule, in ID order.
 pub fn catalogue() -> Vec<&'static dyn Rule> {
     vec![
@@ -92,5 +100,6 @@ pub fn catalogue() -> Vec<&'static dyn Rule> {
         &AllowNotPrincipal,
         &DeletedPrincipal,
         &UndocumentedRole,
+        &crate::baseline::ExpiredBaseline,
     ]
 }

@@ -40,7 +40,7 @@ pub fn weakness(value: &str, role_account: &str) -> Option<&'static str> {
     if value.bytes().all(|b| b.is_ascii_digit()) {
         return Some("is all digits");
     }
-    if value.chars().all(|c| Some(c) == value.chars().next()) {
+    if value.chars().all(|c| value.starts_with(c)) {
         return Some("repeats one character");
     }
     if COMMON.iter().any(|w| lower.contains(w)) {

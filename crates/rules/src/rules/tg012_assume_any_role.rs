@@ -1,4 +1,4 @@
-use trustgate_policy::{evaluate_policy, Context, PolicyRole, Request};
+use trustgate_policy::{evaluate_policy, Context, Effect, Policy, PolicyRole, Request};
 
 use crate::context::ScanContext;
 use crate::finding::Finding;
@@ -8,11 +8,22 @@ crate::declare_rule!(AssumeAnyRole {
     name: "assume-any-role",
     title: "Identity policy allows sts:AssumeRole on any role in any account",
     severity: Medium,
-    what: "Evaluates every user, role and group policy with trustgate's policy engine for `sts:AssumeRole` on a role in an unrelated account: a policy that allows it (possibly under conditions, which are listed) lets its holder assume any role anywhere that trusts its account.",
+    what: "Evaluates every user, role and group policy that grants an `sts:` action with trustgate's policy engine for `sts:AssumeRole` on a role in an unrelated account: a policy that allows it (possibly under conditions, which are listed) lets its holder assume any role anywhere that trusts its account. Grants through `\"Action\": \"*\"` or `NotAction` are admin-level and reported by TG007 instead.",
     why: "Trust of an account root (TG001) is only safe if the trusted account restricts who may assume out. `sts:AssumeRole` on `*` removes that restriction on the caller's side: every role that trusts the account is open to this principal.",
     example: "{\"Effect\": \"Allow\", \"Action\": \"sts:AssumeRole\", \"Resource\": \"*\"}",
     fix: "List the role ARNs the principal needs (`arn:aws:iam::222233334444:role/deploy`), or at least a path or name prefix (`arn:aws:iam::*:role/ci/*`).",
 });
+
+fn names_sts_assume(p: &Policy) -> bool {
+    p.statements.iter().any(|st| {
+        st.effect == Effect::Allow
+            && !st.action.negated
+            && st.action.actions.iter().any(|a| {
+                a.service() == Some("sts")
+                    && trustgate_policy::pattern::action_matches(&a.lower, "sts:assumerole")
+            })
+    })
+}
 
 const PROBE_ROLE: &str = "arn:aws:iam::999999999999:role/trustgate-probe-any-role";
 
@@ -35,6 +46,11 @@ impl AssumeAnyRole {
                 continue;
             };
             for (label, policy) in &p.policies {
+                // Only statements that name STS: `*` and NotAction grants are admin-level and
+                // reported as such (TG007); this rule is about deliberate AssumeRole grants.
+                if !names_sts_assume(policy) {
+                    continue;
+                }
                 let r = evaluate_policy(policy, &req, PolicyRole::IdentityLike, false);
                 let allowed = r.allow.clone().and(r.deny.clone().not());
                 if allowed.is_false() {
@@ -85,6 +101,11 @@ mod tests {
         f.principals.push((
             "arn:aws:iam::111111111111:user/carol".into(),
             parse_policy(r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::222222222222:role/deploy"}]}"#).unwrap(),
+        ));
+        f.principals.push((
+            "arn:aws:iam::111111111111:user/admin".into(),
+            parse_policy(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+                .unwrap(),
         ));
         f.principals.push((
             "arn:aws:iam::111111111111:user/dave".into(),

@@ -1,0 +1,12 @@
+//! # trustgate-access
+//!
+//! Questions over a snapshot, answered with the policy engine: can a principal do an action on
+//! a resource (and why not), what can a role do once assumed, who can reach which role.
+
+pub mod can;
+pub mod permissions;
+pub mod sources;
+
+pub use can::{can, CanQuery};
+pub use permissions::{admin_equivalence, PermissionSummary, Summarizer};
+pub use sources::{caller_context, caller_set, principal_policies, PrincipalPolicies};

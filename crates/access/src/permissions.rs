@@ -1,0 +1,364 @@
+//! What a role can do once assumed: admin-equivalence (decided with the policy engine) and a
+//! summary of the services and access levels its policies grant.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use trustgate_model::{PolicyRef, PrincipalRef, Snapshot};
+use trustgate_policy::{decide, Effect, Policy, PolicySet, Request};
+
+use crate::sources::{caller_context, principal_policies};
+
+/// What the role can do once assumed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionSummary {
+    /// Can do everything, or can rewrite its own permissions (see `admin_reason`).
+    pub admin_equivalent: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_reason: Option<String>,
+    /// Service prefixes its Allow statements name (`*` for all).
+    pub services: Vec<String>,
+    /// IAM access levels granted (List, Read, Write, Permissions management, Tagging), by the
+    /// actions' names.
+    pub access_levels: Vec<String>,
+    /// ARNs of the attached managed policies and names of the inline ones (`inline:NAME`).
+    pub policies: Vec<String>,
+    /// Attached policies absent from the snapshot: their grants are unknown.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub unknown_policies: Vec<String>,
+}
+
+/// Actions an administrator can perform on every resource; a role allowed all of them is
+/// admin-equivalent. Chosen across IAM, compute, storage, data and audit so that policies
+/// like PowerUserAccess (everything but IAM) or ReadOnlyAccess do not qualify.
+pub const ADMIN_PROBES: [&str; 10] = [
+    "iam:CreateUser",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:CreateAccessKey",
+    "ec2:RunInstances",
+    "s3:DeleteBucket",
+    "lambda:CreateFunction",
+    "dynamodb:DeleteTable",
+    "cloudtrail:StopLogging",
+    "kms:CreateKey",
+];
+
+/// Whether the principal's identity-based policies (capped by its boundary) allow `action`
+/// on `resource`, possibly under conditions.
+fn allows(
+    set: &PolicySet<'_>,
+    snap: &Snapshot,
+    p: PrincipalRef,
+    arn: &str,
+    action: &str,
+    resource: &str,
+) -> bool {
+    let ctx = caller_context(snap, p);
+    match Request::new(arn, action, resource, None, ctx) {
+        Ok(mut req) => {
+            req.has_permission_boundary = set.permission_boundary.is_some();
+            decide(&req, set).0.is_possible()
+        }
+        Err(_) => false,
+    }
+}
+
+fn identity_set(snap: &Snapshot, p: PrincipalRef) -> PolicySet<'_> {
+    let own = principal_policies(snap, p);
+    PolicySet {
+        identity: own.identity,
+        permission_boundary: own.boundary,
+        ..Default::default()
+    }
+}
+
+fn principal_arn(snap: &Snapshot, p: PrincipalRef) -> Option<&str> {
+    match p {
+        PrincipalRef::Role { account, index } => Some(&snap.accounts[account].roles[index].arn),
+        PrincipalRef::User { account, index } => Some(&snap.accounts[account].users[index].arn),
+        PrincipalRef::Group { .. } => None,
+    }
+}
+
+const FULL_ADMIN: &str = "allows every administrative action probed on every resource";
+
+/// Whether the identity policies (capped by the boundary) allow every probe action on `*`.
+fn full_admin(snap: &Snapshot, p: PrincipalRef) -> bool {
+    let Some(arn) = principal_arn(snap, p) else {
+        return false;
+    };
+    let set = identity_set(snap, p);
+    ADMIN_PROBES
+        .iter()
+        .all(|a| allows(&set, snap, p, arn, a, "*"))
+}
+
+/// Self-escalation: a principal that can rewrite its own permissions is admin in waiting —
+/// unless a boundary caps what any new policy could grant.
+fn self_escalation(snap: &Snapshot, p: PrincipalRef) -> Option<String> {
+    let arn = principal_arn(snap, p)?;
+    let set = identity_set(snap, p);
+    if set.permission_boundary.is_some() {
+        return None;
+    }
+    let (put, attach) = match p {
+        PrincipalRef::Role { .. } => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
+        _ => ("iam:PutUserPolicy", "iam:AttachUserPolicy"),
+    };
+    for action in [put, attach] {
+        if allows(&set, snap, p, arn, action, arn) {
+            return Some(format!(
+                "can rewrite its own permissions ({action} on itself)"
+            ));
+        }
+    }
+    let account = trustgate_policy::Arn::parse(arn)
+        .map(|a| a.account)
+        .unwrap_or("");
+    let any_policy = format!("arn:aws:iam::{account}:policy/any-customer-managed-policy");
+    if allows(&set, snap, p, arn, "iam:CreatePolicyVersion", &any_policy) {
+        return Some(
+            "can rewrite its own permissions (iam:CreatePolicyVersion on its account's policies)"
+                .into(),
+        );
+    }
+    None
+}
+
+/// Decides admin-equivalence for a role or user: the reason, or None.
+pub fn admin_equivalence(snap: &Snapshot, p: PrincipalRef) -> Option<String> {
+    if full_admin(snap, p) {
+        return Some(FULL_ADMIN.into());
+    }
+    self_escalation(snap, p)
+}
+
+/// The access level an action pattern falls in, by IAM naming conventions.
+pub fn access_level(action: &str) -> &'static str {
+    let name = action.split_once(':').map(|(_, n)| n).unwrap_or(action);
+    let starts = |p: &str| name.starts_with(p);
+    if name == "*" {
+        return "*";
+    }
+    if name.contains("Policy") && !starts("Get") && !starts("List")
+        || starts("PassRole")
+        || starts("AddPermission")
+        || starts("RemovePermission")
+        || starts("SetDefaultPolicyVersion")
+        || starts("AttachRole")
+        || starts("AttachUser")
+        || starts("AttachGroup")
+        || starts("UpdateAssumeRolePolicy")
+    {
+        "Permissions management"
+    } else if starts("List") {
+        "List"
+    } else if starts("Get")
+        || starts("Describe")
+        || starts("Head")
+        || starts("BatchGet")
+        || starts("Search")
+        || starts("Query")
+        || starts("Scan")
+        || starts("Lookup")
+    {
+        "Read"
+    } else if starts("Tag") || starts("Untag") {
+        "Tagging"
+    } else {
+        "Write"
+    }
+}
+
+/// Services and access levels named by a policy's Allow statements.
+fn policy_reach(p: &Policy, services: &mut BTreeSet<String>, levels: &mut BTreeSet<&'static str>) {
+    for st in &p.statements {
+        if st.effect != Effect::Allow {
+            continue;
+        }
+        if st.action.negated {
+            services.insert("*".into());
+            levels.insert("*");
+            continue;
+        }
+        for a in &st.action.actions {
+            match a.service() {
+                None => {
+                    services.insert("*".into());
+                    levels.insert("*");
+                }
+                Some(svc) => {
+                    services.insert(svc.to_string());
+                    levels.insert(access_level(&a.raw));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a policy's effect can differ between principals holding it: policy variables, or
+/// conditions on the principal's identity or tags.
+pub fn depends_on_principal(p: &Policy) -> bool {
+    p.statements.iter().any(|st| {
+        st.resource
+            .as_ref()
+            .is_some_and(|r| r.resources.iter().any(|x| x.contains("${")))
+            || st.conditions.iter().any(|c| {
+                c.values.iter().any(|v| v.contains("${"))
+                    || c.key_lower.starts_with("aws:principal")
+                    || matches!(c.key_lower.as_str(), "aws:userid" | "aws:username")
+            })
+    })
+}
+
+const ALL_LEVELS: [&str; 5] = ["List", "Read", "Write", "Permissions management", "Tagging"];
+
+/// Full-admin probe result, services, access levels.
+type Reach = (bool, Vec<String>, Vec<String>);
+
+/// Summarizes a role's permissions. Roles that share the same policies share the work:
+/// results for roles without inline policies are cached by their attached policies.
+pub struct Summarizer<'s> {
+    snap: &'s Snapshot,
+    cache: Mutex<HashMap<Vec<usize>, Reach>>,
+}
+
+impl<'s> Summarizer<'s> {
+    pub fn new(snap: &'s Snapshot) -> Self {
+        Summarizer {
+            snap,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn summarize(&self, p: PrincipalRef) -> PermissionSummary {
+        let reach = match self.cache_key(p) {
+            Some(key) => {
+                let cached = self.cache.lock().expect("cache").get(&key).cloned();
+                match cached {
+                    Some(r) => r,
+                    None => {
+                        let r = self.reach(p);
+                        self.cache.lock().expect("cache").insert(key, r.clone());
+                        r
+                    }
+                }
+            }
+            None => self.reach(p),
+        };
+        let (full, services, access_levels) = reach;
+        let reason = if full {
+            Some(FULL_ADMIN.to_string())
+        } else {
+            self_escalation(self.snap, p)
+        };
+        let (policies, unknown_policies) = self.policy_names(p);
+        PermissionSummary {
+            admin_equivalent: reason.is_some(),
+            admin_reason: reason,
+            services,
+            access_levels,
+            policies,
+            unknown_policies,
+        }
+    }
+
+    /// Roles without inline policies whose attached policies are all known share results,
+    /// keyed by the identity of the attached documents and boundary.
+    fn cache_key(&self, p: PrincipalRef) -> Option<Vec<usize>> {
+        let PrincipalRef::Role { account, index } = p else {
+            return None;
+        };
+        let role = &self.snap.accounts[account].roles[index];
+        let cacheable = role.inline_policies.is_empty()
+            && role
+                .attached_policies
+                .iter()
+                .chain(role.permission_boundary.iter())
+                .all(|r| r.document().is_some_and(|d| !depends_on_principal(d)));
+        if !cacheable {
+            return None;
+        }
+        let mut key: Vec<usize> = role
+            .attached_policies
+            .iter()
+            .filter_map(|r| r.document().map(|d| d as *const Policy as usize))
+            .collect();
+        key.sort_unstable();
+        key.push(
+            role.permission_boundary
+                .as_ref()
+                .and_then(|b| b.document())
+                .map(|d| d as *const Policy as usize)
+                .unwrap_or(0),
+        );
+        Some(key)
+    }
+
+    fn policy_names(&self, p: PrincipalRef) -> (Vec<String>, Vec<String>) {
+        let (inline, attached) = self.own(p);
+        let mut names: Vec<String> = inline
+            .iter()
+            .map(|ip| format!("inline:{}", ip.name))
+            .collect();
+        names.extend(attached.iter().map(|r| r.arn().to_string()));
+        let unknown = attached
+            .iter()
+            .filter(|r| r.document().is_none())
+            .map(|r| r.arn().to_string())
+            .collect();
+        (names, unknown)
+    }
+
+    fn own(&self, p: PrincipalRef) -> (&'s [trustgate_model::NamedPolicy], &'s [PolicyRef]) {
+        let snap = self.snap;
+        match p {
+            PrincipalRef::Role { account, index } => {
+                let r = &snap.accounts[account].roles[index];
+                (&r.inline_policies, &r.attached_policies)
+            }
+            PrincipalRef::User { account, index } => {
+                let u = &snap.accounts[account].users[index];
+                (&u.inline_policies, &u.attached_policies)
+            }
+            PrincipalRef::Group { account, index } => {
+                let g = &snap.accounts[account].groups[index];
+                (&g.inline_policies, &g.attached_policies)
+            }
+        }
+    }
+
+    /// Full-admin probe, services and access levels (the same for every principal with
+    /// the same policies, unless a policy looks at who the principal is).
+    fn reach(&self, p: PrincipalRef) -> Reach {
+        let mut services = BTreeSet::new();
+        let mut levels = BTreeSet::new();
+        let (inline, attached) = self.own(p);
+        for ip in inline {
+            policy_reach(&ip.document, &mut services, &mut levels);
+        }
+        for r in attached {
+            if let Some(d) = r.document() {
+                policy_reach(d, &mut services, &mut levels);
+            }
+        }
+        let access_levels: Vec<String> = if levels.contains("*") {
+            ALL_LEVELS.iter().map(|s| s.to_string()).collect()
+        } else {
+            ALL_LEVELS
+                .iter()
+                .filter(|l| levels.contains(*l))
+                .map(|s| s.to_string())
+                .collect()
+        };
+        let services: Vec<String> = if services.contains("*") {
+            vec!["*".into()]
+        } else {
+            services.into_iter().collect()
+        };
+        (full_admin(self.snap, p), services, access_levels)
+    }
+}

@@ -1,0 +1,48 @@
+//! `trustgate registry SNAPSHOT`: one row per trust relationship.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use trustgate_report::{render_registry, RegistryFormat};
+use trustgate_rules::scan::{registry_of, role_views};
+
+use super::snapshot_args::{finish, LoadArgs, OutputArgs};
+use crate::error::CliResult;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Snapshot directory (or one authorization-details file)
+    pub snapshot: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+pub fn run(args: Args) -> CliResult<ExitCode> {
+    let snap = args.load.load(&args.snapshot)?;
+    let views = role_views(&snap);
+    let registry = registry_of(&snap, &views);
+    let format = match args.format {
+        Format::Table => RegistryFormat::Table,
+        Format::Json => RegistryFormat::Json,
+        Format::Csv => RegistryFormat::Csv,
+        Format::Md => RegistryFormat::Markdown,
+    };
+    let opts = args.output.render_options();
+    let mut w = args.output.writer()?;
+    let res = render_registry(&registry, format, &opts, &mut w);
+    finish(w, res)?;
+    Ok(ExitCode::SUCCESS)
+}

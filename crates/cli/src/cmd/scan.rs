@@ -1,0 +1,102 @@
+//! `trustgate scan SNAPSHOT`: the findings.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use trustgate_report::{render_scan, ScanFormat};
+use trustgate_rules::{analyze, catalogue, Baseline, ScanOptions, Severity};
+
+use super::snapshot_args::{finish, parse_now, LoadArgs, OutputArgs};
+use crate::error::{CliError, CliResult};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Snapshot directory (or one authorization-details file)
+    pub snapshot: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Exit with code 1 when a finding of this severity or higher is reported
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    /// Accepted findings (JSON; see README), not reported while their review date holds
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Only these rules (IDs or names); repeatable
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// A trusted role unused for more days than this is stale (TG011)
+    #[arg(long, default_value_t = 90)]
+    pub stale_days: u32,
+    /// Evaluate staleness as of this date (default: now)
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Md,
+    Sarif,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+pub fn run(args: Args) -> CliResult<ExitCode> {
+    let known_ids: Vec<&str> = catalogue().iter().map(|r| r.doc().id).collect();
+    for r in &args.rules {
+        if !catalogue()
+            .iter()
+            .any(|c| c.doc().id.eq_ignore_ascii_case(r) || c.doc().name.eq_ignore_ascii_case(r))
+        {
+            return Err(CliError::Input(format!(
+                "--rule `{r}`: no such rule; rules are {}",
+                known_ids.join(", ")
+            )));
+        }
+    }
+    let now = parse_now(&args.now)?;
+    let baseline = match &args.baseline {
+        Some(p) => Some(Baseline::load(p).map_err(CliError::Input)?),
+        None => None,
+    };
+    let snap = args.load.load(&args.snapshot)?;
+    let options = ScanOptions {
+        stale_days: args.stale_days,
+        now,
+        only_rules: args.rules.clone(),
+    };
+    let mut analysis = analyze(&snap, &options);
+    if let Some(b) = &baseline {
+        b.apply(&mut analysis.output, now);
+    }
+    let format = match args.format {
+        Format::Table => ScanFormat::Table,
+        Format::Json => ScanFormat::Json,
+        Format::Csv => ScanFormat::Csv,
+        Format::Md => ScanFormat::Markdown,
+        Format::Sarif => ScanFormat::Sarif,
+    };
+    let docs: Vec<_> = catalogue().iter().map(|r| *r.doc()).collect();
+    let opts = args.output.render_options();
+    let mut w = args.output.writer()?;
+    let res = render_scan(&analysis.output, &docs, format, &opts, &mut w);
+    finish(w, res)?;
+    let failed = match (args.fail_on, analysis.output.max_severity()) {
+        (Some(threshold), Some(max)) => max >= threshold,
+        _ => false,
+    };
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,243 @@
+//! A whole scan: build the views once (in parallel), the registry from them, then run every
+//! rule over them.
+
+use rayon::prelude::*;
+use trustgate_access::Summarizer;
+use trustgate_model::{PolicyRef, PrincipalRef, Snapshot};
+use trustgate_policy::Policy;
+
+use crate::context::{PrincipalView, ResourceView, RoleView, ScanContext, ScanOptions};
+use crate::finding::{Finding, ScanOutput};
+use crate::registry::{Registry, Relationship, Scope};
+use crate::rules::{catalogue, Rule};
+use crate::trust::{scope_of, trust_entries, ConditionView, TrustedKind};
+
+/// The registry and the findings of one snapshot.
+pub struct Analysis {
+    pub registry: Registry,
+    pub output: ScanOutput,
+}
+
+fn known_policies<'s>(
+    inline: impl Iterator<Item = (String, &'s Policy)>,
+    attached: &'s [PolicyRef],
+) -> Vec<(String, &'s Policy)> {
+    let mut out: Vec<(String, &'s Policy)> = inline.collect();
+    out.extend(
+        attached
+            .iter()
+            .filter_map(|r| r.document().map(|d| (r.arn().to_string(), d))),
+    );
+    out
+}
+
+/// Builds the per-role views every rule reads.
+pub fn role_views<'s>(snap: &'s Snapshot) -> Vec<RoleView<'s>> {
+    let summarizer = Summarizer::new(snap);
+    let is_internal = |a: &str| snap.is_internal(a);
+    let org_id = snap.org_id();
+    let refs: Vec<(usize, usize)> = snap
+        .accounts
+        .iter()
+        .enumerate()
+        .flat_map(|(ai, a)| (0..a.roles.len()).map(move |ri| (ai, ri)))
+        .collect();
+    refs.par_iter()
+        .map(|&(ai, ri)| {
+            let acct = &snap.accounts[ai];
+            let role = &acct.roles[ri];
+            let entries = trust_entries(&role.trust_policy)
+                .into_iter()
+                .map(|e| {
+                    let scope = scope_of(&e, &acct.id, org_id, &is_internal);
+                    let vendor = e
+                        .account
+                        .as_deref()
+                        .filter(|_| scope == Scope::ThirdParty)
+                        .and_then(|a| snap.known_accounts.lookup(a))
+                        .map(str::to_string);
+                    (e, scope, vendor)
+                })
+                .collect();
+            RoleView {
+                arn: &role.arn,
+                name: &role.name,
+                account: &acct.id,
+                trust_policy: &role.trust_policy,
+                entries,
+                permissions: summarizer.summarize(PrincipalRef::Role {
+                    account: ai,
+                    index: ri,
+                }),
+                identity_policies: known_policies(
+                    role.inline_policies
+                        .iter()
+                        .map(|p| (format!("inline:{}", p.name), &p.document)),
+                    &role.attached_policies,
+                ),
+                permission_boundary: role.permission_boundary.as_ref().map(|b| b.arn()),
+                tags: &role.tags,
+                create_date: role.create_date.as_deref(),
+                last_used: role.last_used.as_deref(),
+                max_session_seconds: role.max_session_duration,
+            }
+        })
+        .collect()
+}
+
+/// One registry row per (role, trusted principal).
+pub fn registry_of(snap: &Snapshot, views: &[RoleView<'_>]) -> Registry {
+    let mut relationships = Vec::new();
+    for v in views {
+        let account_name = snap.account(v.account).and_then(|a| a.name.clone());
+        for (e, scope, vendor) in &v.entries {
+            let mfa_note = (e.kind == TrustedKind::Federated
+                && e.actions.iter().any(|a| a == "sts:AssumeRoleWithSAML"))
+            .then(|| {
+                "SAML: MFA is enforced by the identity provider, which IAM cannot see".to_string()
+            });
+            relationships.push(Relationship {
+                role: v.arn.to_string(),
+                role_name: v.name.to_string(),
+                account: v.account.to_string(),
+                account_name: account_name.clone(),
+                trusted: e.principal.clone(),
+                trusted_type: e.kind,
+                trusted_account: e.account.clone(),
+                scope: *scope,
+                vendor: vendor.clone(),
+                actions: e.actions.clone(),
+                external_id: !e.external_ids.is_empty(),
+                mfa: e.mfa,
+                mfa_note,
+                conditions: e.conditions.iter().map(redact).collect(),
+                restricted_by: e.restricted_by.clone(),
+                permissions: v.permissions.clone(),
+                max_session_seconds: v.max_session_seconds.unwrap_or(3600),
+                max_session_assumed: v.max_session_seconds.is_none(),
+                permission_boundary: v.permission_boundary.map(str::to_string),
+                last_used: v.last_used.map(str::to_string),
+                last_used_region: snap
+                    .principal(v.arn)
+                    .and_then(|p| snap.role(p))
+                    .and_then(|(_, r)| r.last_used_region.clone()),
+                tags: v.tags.clone(),
+                statement: e.statement.clone(),
+                external_ids: e.external_ids.clone(),
+            });
+        }
+    }
+    Registry { relationships }
+}
+
+/// External ID values stay out of reports (the registry says whether one is required).
+fn redact(c: &ConditionView) -> ConditionView {
+    if c.key.eq_ignore_ascii_case("sts:ExternalId") {
+        ConditionView {
+            operator: c.operator.clone(),
+            key: c.key.clone(),
+            values: c.values.iter().map(|_| "(redacted)".to_string()).collect(),
+        }
+    } else {
+        c.clone()
+    }
+}
+
+/// Runs the whole scan.
+pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
+    let views = role_views(snap);
+    let registry = registry_of(snap, &views);
+
+    let mut principals = Vec::new();
+    for acct in &snap.accounts {
+        for u in &acct.users {
+            principals.push(PrincipalView {
+                arn: &u.arn,
+                account: &acct.id,
+                kind: "user",
+                policies: known_policies(
+                    u.inline_policies
+                        .iter()
+                        .map(|p| (format!("inline:{}", p.name), &p.document)),
+                    &u.attached_policies,
+                ),
+            });
+        }
+        for g in &acct.groups {
+            principals.push(PrincipalView {
+                arn: &g.arn,
+                account: &acct.id,
+                kind: "group",
+                policies: known_policies(
+                    g.inline_policies
+                        .iter()
+                        .map(|p| (format!("inline:{}", p.name), &p.document)),
+                    &g.attached_policies,
+                ),
+            });
+        }
+        for r in &acct.roles {
+            principals.push(PrincipalView {
+                arn: &r.arn,
+                account: &acct.id,
+                kind: "role",
+                policies: known_policies(
+                    r.inline_policies
+                        .iter()
+                        .map(|p| (format!("inline:{}", p.name), &p.document)),
+                    &r.attached_policies,
+                ),
+            });
+        }
+    }
+    let resources = snap
+        .resources
+        .iter()
+        .map(|r| ResourceView {
+            arn: &r.arn,
+            account: &r.account_id,
+            policy: &r.policy,
+        })
+        .collect();
+    let account_has_users = |a: &str| snap.account(a).is_some_and(|acct| !acct.users.is_empty());
+    let is_internal = |a: &str| snap.is_internal(a);
+    let vendor_of = |a: &str| snap.known_accounts.lookup(a).map(str::to_string);
+    let cx = ScanContext {
+        options,
+        roles: views,
+        principals,
+        resources,
+        registry: &registry.relationships,
+        org_id: snap.org_id(),
+        is_internal: &is_internal,
+        vendor_of: &vendor_of,
+        account_has_users: &account_has_users,
+    };
+    let rules: Vec<&dyn Rule> = catalogue()
+        .into_iter()
+        .filter(|r| {
+            options.only_rules.is_empty()
+                || options.only_rules.iter().any(|id| {
+                    id.eq_ignore_ascii_case(r.doc().id) || id.eq_ignore_ascii_case(r.doc().name)
+                })
+        })
+        .collect();
+    let findings: Vec<Finding> = rules
+        .par_iter()
+        .flat_map_iter(|r| {
+            let mut out = Vec::new();
+            r.check(&cx, &mut out);
+            out
+        })
+        .collect();
+    let mut output = ScanOutput {
+        findings,
+        warnings: snap.warnings.clone(),
+        ..Default::default()
+    };
+    output.summary.accounts = snap.accounts.len();
+    output.summary.roles = cx.roles.len();
+    output.summary.relationships = registry.relationships.len();
+    output.finish();
+    Analysis { registry, output }
+}

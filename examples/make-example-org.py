@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""Writes examples/org/, the bundled example organization (see examples/README.md).
+
+The files are committed; this script is how they were made, so the example can be changed
+in one place. Documents are written as AWS prints them; the staging account uses the raw
+IAM API form (URL-encoded policy documents) on purpose.
+Run from the repository root: python3 examples/make-example-org.py
+"""
+import hashlib
+import json
+import urllib.parse
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "org"
+
+MGMT, IDENTITY, TOOLING, PROD, STAGING, SECURITY, SANDBOX = (
+    "100000000001", "100000000002", "100000000003", "100000000004",
+    "100000000005", "100000000006", "100000000007",
+)
+MSP = "999988887777"          # an MSP outside the org (named in examples/known-accounts.json)
+DATADOG = "464622532012"      # Datadog's public integration account (known_aws_accounts list)
+NEWRELIC = "754728514883"     # New Relic (known_aws_accounts list)
+CLOUDHEALTH = "454464851268"  # CloudHealth (known_aws_accounts list)
+ORG_ID = "o-exampleorg1"
+V = "2012-10-17"
+
+AWS_MANAGED = {
+    "AdministratorAccess": {"Version": V, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    "ReadOnlyAccess": {"Version": V, "Statement": [{"Sid": "ReadOnly", "Effect": "Allow", "Action": [
+        f"{s}:{v}*" for s in ["cloudtrail", "cloudwatch", "ec2", "iam", "kms", "lambda", "logs", "rds", "s3", "sqs", "sns", "sts"]
+        for v in ["Describe", "Get", "List"]], "Resource": "*"}]},
+    "SecurityAudit": {"Version": V, "Statement": [{"Effect": "Allow", "Action": [
+        "access-analyzer:List*", "cloudtrail:Describe*", "cloudtrail:Get*", "config:Describe*", "ec2:Describe*",
+        "iam:GenerateCredentialReport", "iam:Get*", "iam:List*", "kms:Describe*", "kms:List*", "s3:GetBucketPolicy",
+        "s3:ListAllMyBuckets", "organizations:Describe*", "organizations:List*"], "Resource": "*"}]},
+    "PowerUserAccess": {"Version": V, "Statement": [
+        {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization"], "Resource": "*"}]},
+    "AWSLambdaBasicExecutionRole": {"Version": V, "Statement": [{"Effect": "Allow", "Action": [
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]},
+    "service-role/AWS_ConfigRole": {"Version": V, "Statement": [{"Effect": "Allow", "Action": [
+        "config:Put*", "ec2:Describe*", "iam:Get*", "iam:List*", "s3:GetBucket*"], "Resource": "*"}]},
+}
+
+
+def uid(s):
+    return hashlib.sha1(s.encode()).hexdigest()[:16].upper()
+
+
+def enc(doc):
+    return urllib.parse.quote(json.dumps(doc, separators=(",", ":")), safe="")
+
+
+def trust(*statements):
+    return {"Version": V, "Statement": list(statements)}
+
+
+def allow_assume(principal, condition=None, actions="sts:AssumeRole", sid=None):
+    st = {"Effect": "Allow", "Principal": principal, "Action": actions}
+    if sid:
+        st["Sid"] = sid
+    if condition:
+        st["Condition"] = condition
+    return st
+
+
+class Account:
+    def __init__(self, account_id, encoded=False):
+        self.id = account_id
+        self.encoded = encoded
+        self.roles, self.users, self.groups, self.policies = [], [], [], {}
+        self.max_session = {}
+
+    def doc(self, d):
+        return enc(d) if self.encoded else d
+
+    def managed(self, name, doc=None):
+        """Attaches an AWS-managed policy (or registers a customer one) and returns its ARN."""
+        if doc is None:
+            arn = f"arn:aws:iam::aws:policy/{name}"
+            doc = AWS_MANAGED[name]
+            short = name.split("/")[-1]
+        else:
+            arn = f"arn:aws:iam::{self.id}:policy/{name}"
+            short = name
+        self.policies[arn] = {
+            "PolicyName": short, "PolicyId": "ANPA" + uid(arn), "Arn": arn,
+            "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0,
+            "IsAttachable": True, "CreateDate": "2023-01-10T09:00:00Z", "UpdateDate": "2023-01-10T09:00:00Z",
+            "PolicyVersionList": [{"Document": self.doc(doc), "VersionId": "v1", "IsDefaultVersion": True,
+                                   "CreateDate": "2023-01-10T09:00:00Z"}],
+        }
+        return arn
+
+    def role(self, name, trust_doc, managed=(), inline=None, boundary=None, tags=None, last_used=None,
+             max_session=3600, path="/", created="2023-03-01T10:00:00Z", role_id=None):
+        arn = f"arn:aws:iam::{self.id}:role{path}{name}"
+        attached = []
+        for m in managed:
+            if isinstance(m, tuple):
+                arn_m = self.managed(m[0], m[1])
+                attached.append({"PolicyName": m[0], "PolicyArn": arn_m})
+            else:
+                arn_m = self.managed(m)
+                attached.append({"PolicyName": m.split("/")[-1], "PolicyArn": arn_m})
+        r = {
+            "Path": path, "RoleName": name,
+            "RoleId": role_id or ("AROA" + uid(arn)),
+            "Arn": arn, "CreateDate": created,
+            "AssumeRolePolicyDocument": self.doc(trust_doc),
+            "InstanceProfileList": [],
+            "RolePolicyList": [{"PolicyName": n, "PolicyDocument": self.doc(d)} for n, d in (inline or {}).items()],
+            "AttachedManagedPolicies": attached,
+            "Tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+            "RoleLastUsed": ({"LastUsedDate": last_used, "Region": "eu-west-1"} if last_used else {}),
+        }
+        if boundary:
+            b_arn = self.managed(boundary[0], boundary[1])
+            r["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b_arn}
+        self.roles.append(r)
+        self.max_session[arn] = max_session
+        return arn
+
+    def user(self, name, groups=(), inline=None, managed=(), tags=None):
+        arn = f"arn:aws:iam::{self.id}:user/{name}"
+        self.users.append({
+            "Path": "/", "UserName": name, "UserId": "AIDA" + uid(arn),
+            "Arn": arn, "CreateDate": "2022-05-01T12:00:00Z", "GroupList": list(groups),
+            "UserPolicyList": [{"PolicyName": n, "PolicyDocument": self.doc(d)} for n, d in (inline or {}).items()],
+            "AttachedManagedPolicies": [{"PolicyName": m, "PolicyArn": self.managed(m)} for m in managed],
+            "Tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+        })
+        return arn
+
+    def group(self, name, inline=None, managed=()):
+        arn = f"arn:aws:iam::{self.id}:group/{name}"
+        self.groups.append({
+            "Path": "/", "GroupName": name, "GroupId": "AGPA" + uid(arn),
+            "Arn": arn, "CreateDate": "2022-05-01T12:00:00Z",
+            "GroupPolicyList": [{"PolicyName": n, "PolicyDocument": self.doc(d)} for n, d in (inline or {}).items()],
+            "AttachedManagedPolicies": [{"PolicyName": m, "PolicyArn": self.managed(m)} for m in managed],
+        })
+
+    def write(self):
+        details = {"UserDetailList": self.users, "GroupDetailList": self.groups,
+                   "RoleDetailList": self.roles, "Policies": list(self.policies.values())}
+        (OUT / f"{self.id}.json").write_text(json.dumps(details, indent=2) + "\n")
+        roles = {"Roles": [{"Path": "/", "RoleName": a.split("/")[-1], "Arn": a, "MaxSessionDuration": m}
+                           for a, m in self.max_session.items()]}
+        (OUT / "roles" / f"{self.id}.json").write_text(json.dumps(roles, indent=2) + "\n")
+
+
+OWNED = {"owner": "platform-team", "purpose": "documented cross-account access"}
+BOUNDARY = ("cross-account-boundary", {"Version": V, "Statement": [
+    {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+    {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:PassRole"], "Resource": "*"}]})
+
+
+def security_audit_role(acct):
+    """The security account's audit role in every account: a specific principal, read-only, boundary, tags."""
+    acct.role("security-audit", trust(allow_assume(
+        {"AWS": f"arn:aws:iam::{SECURITY}:role/security-audit"},
+        {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}})),
+        managed=["SecurityAudit"], boundary=BOUNDARY, last_used="2026-10-30T06:00:00Z",
+        tags={"owner": "security-team", "purpose": "organization-wide security audit"})
+
+
+def main():
+    (OUT / "roles").mkdir(parents=True, exist_ok=True)
+    (OUT / "resources").mkdir(parents=True, exist_ok=True)
+
+    # --- management ---------------------------------------------------------------
+    mgmt = Account(MGMT)
+    mgmt.role("security-audit", trust(allow_assume({"AWS": f"arn:aws:iam::{SECURITY}:role/security-audit"})),
+              managed=["SecurityAudit"], boundary=BOUNDARY, last_used="2026-10-29T06:00:00Z",
+              tags={"owner": "security-team", "purpose": "organization-wide security audit"})
+
+    # --- identity: the people ---------------------------------------------------------
+    ident = Account(IDENTITY)
+    ident.group("engineers", inline={"assume-engineer-roles": {"Version": V, "Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": [
+            f"arn:aws:iam::{PROD}:role/engineer-readonly", f"arn:aws:iam::{STAGING}:role/deploy",
+            f"arn:aws:iam::{SANDBOX}:role/sandbox-admin"],
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}})
+    ident.user("alice", groups=["engineers"], tags={"email": "alice@example.com"})
+    ident.user("bob", groups=["engineers"], tags={"email": "bob@example.com"},
+               inline={"assume-anything": {"Version": V, "Statement": [
+                   {"Sid": "Convenience", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}})
+    ident.user("oncall-breakglass", tags={"email": "oncall@example.com"}, inline={"break-glass": {"Version": V, "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{PROD}:role/break-glass"}]}})
+    security_audit_role(ident)
+
+    # --- tooling: CI ----------------------------------------------------------------------
+    tool = Account(TOOLING)
+    gha = tool.role("github-actions", trust(allow_assume(
+        {"Federated": f"arn:aws:iam::{TOOLING}:oidc-provider/token.actions.githubusercontent.com"},
+        {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+         "StringLike": {"token.actions.githubusercontent.com:sub": "repo:example-org/platform:ref:refs/heads/main"}},
+        actions="sts:AssumeRoleWithWebIdentity")),
+        inline={"assume-deployer": {"Version": V, "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                 "Resource": f"arn:aws:iam::{TOOLING}:role/ci-deployer"}]}},
+        last_used="2026-10-31T17:00:00Z", tags={"owner": "platform-team", "purpose": "GitHub Actions entry point"})
+    tool.role("ci-deployer", trust(allow_assume({"AWS": gha})),
+              inline={"deploy-everywhere": {"Version": V, "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                      "Resource": [f"arn:aws:iam::{PROD}:role/deploy", f"arn:aws:iam::{STAGING}:role/deploy",
+                                   f"arn:aws:iam::{PROD}:role/prod-admin"]}]}},
+              last_used="2026-10-31T17:01:00Z", tags={"owner": "platform-team", "purpose": "CI deployments"})
+    security_audit_role(tool)
+
+    # --- prod ------------------------------------------------------------------------------
+    prod = Account(PROD)
+    deploy_policy = ("deploy-app", {"Version": V, "Statement": [
+        {"Sid": "Stacks", "Effect": "Allow", "Action": ["cloudformation:CreateStack", "cloudformation:UpdateStack",
+                                                        "cloudformation:DescribeStacks"],
+         "Resource": f"arn:aws:cloudformation:eu-west-1:{PROD}:stack/app-*/*"},
+        {"Sid": "Artifacts", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::example-artifacts/*"},
+        {"Sid": "PassAppRole", "Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{PROD}:role/app-*"}]})
+    prod.role("deploy", trust(allow_assume({"AWS": f"arn:aws:iam::{TOOLING}:role/ci-deployer"}, actions=["sts:AssumeRole", "sts:TagSession"])),
+              managed=[deploy_policy], boundary=BOUNDARY, last_used="2026-10-31T17:02:00Z",
+              tags={"owner": "platform-team", "purpose": "CI deploys the app stacks"})
+    prod.role("prod-admin", trust(allow_assume({"AWS": f"arn:aws:iam::{TOOLING}:role/ci-deployer"})),
+              managed=["AdministratorAccess"], max_session=43200, last_used="2026-10-20T09:00:00Z",
+              tags={"owner": "platform-team", "purpose": "emergency infrastructure changes"})
+    prod.role("OrganizationAccountAccessRole", trust(allow_assume({"AWS": f"arn:aws:iam::{MGMT}:root"})),
+              managed=["AdministratorAccess"], last_used="2026-06-01T10:00:00Z", created="2021-01-01T00:00:00Z")
+    prod.role("engineer-readonly", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:root"},
+                                                      {"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+              managed=["ReadOnlyAccess"], boundary=BOUNDARY, last_used="2026-10-30T12:00:00Z", tags=OWNED)
+    prod.role("break-glass", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:user/oncall-breakglass"})),
+              managed=["AdministratorAccess"], last_used="2026-09-15T03:00:00Z",
+              tags={"owner": "sre", "purpose": "break-glass access"})
+    prod.role("datadog-integration", trust(allow_assume({"AWS": f"arn:aws:iam::{DATADOG}:root"},
+                                                        {"StringEquals": {"sts:ExternalId": "3f1c9a7e5d2b4c8a9e6f0b1d2c3a4e5f"}})),
+              managed=["SecurityAudit"], boundary=BOUNDARY, last_used="2026-10-31T23:00:00Z",
+              tags={"owner": "observability", "purpose": "Datadog AWS integration"})
+    prod.role("msp-support", trust(allow_assume({"AWS": f"arn:aws:iam::{MSP}:root"})),
+              managed=["AdministratorAccess"], last_used="2026-10-01T08:00:00Z")
+    prod.role("legacy-partner", trust(allow_assume({"AWS": "AROAZ5EXAMPLEDELETED1"})),
+              managed=["ReadOnlyAccess"], created="2020-04-01T00:00:00Z")
+    prod.role("config-recorder", trust(allow_assume({"Service": "config.amazonaws.com"})),
+              managed=["service-role/AWS_ConfigRole"], path="/service-role/", last_used="2026-10-31T00:00:00Z")
+    prod.role("cloudtrail-to-logs", trust(allow_assume({"Service": "cloudtrail.amazonaws.com"},
+                                                       {"StringEquals": {"aws:SourceAccount": PROD}})),
+              inline={"write-logs": {"Version": V, "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                                                   "Resource": f"arn:aws:logs:eu-west-1:{PROD}:log-group:cloudtrail:*"}]}},
+              path="/service-role/", last_used="2026-10-31T00:00:00Z")
+    prod.role("app-api", trust(allow_assume({"Service": "lambda.amazonaws.com"})),
+              managed=["AWSLambdaBasicExecutionRole"], last_used="2026-10-31T22:00:00Z", tags=OWNED)
+    security_audit_role(prod)
+
+    # --- staging (raw IAM API form: URL-encoded documents) -------------------------------
+    stg = Account(STAGING, encoded=True)
+    stg.role("deploy", trust(allow_assume({"AWS": f"arn:aws:iam::{TOOLING}:role/ci-deployer"}),
+                             allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:root"}, {"Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+             managed=["PowerUserAccess"], boundary=BOUNDARY, last_used="2026-10-31T16:00:00Z",
+             tags={"owner": "platform-team", "purpose": "CI and engineers deploy to staging"})
+    stg.role("data-sync", trust(allow_assume({"AWS": f"arn:aws:iam::{PROD}:role/app-api"})),
+             inline={"sync": {"Version": V, "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}},
+             last_used="2026-10-28T02:00:00Z", tags={"owner": "data-team", "purpose": "copies prod data to staging"})
+    stg.role("open-sesame", trust(allow_assume({"AWS": "*"})), managed=["ReadOnlyAccess"],
+             last_used="2026-10-25T11:00:00Z", tags={"owner": "unknown", "purpose": "<script>alert('tag')</script>"})
+    stg.role("org-shared-reader", trust(allow_assume({"AWS": "*"}, {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}})),
+             managed=["ReadOnlyAccess"], boundary=BOUNDARY, last_used="2026-10-30T10:00:00Z", tags=OWNED)
+    stg.role("newrelic-integration", trust(allow_assume({"AWS": f"arn:aws:iam::{NEWRELIC}:root"},
+                                                        {"StringEquals": {"sts:ExternalId": "12345"}})),
+             managed=["ReadOnlyAccess"], last_used="2026-10-31T21:00:00Z",
+             tags={"owner": "observability", "purpose": "New Relic integration"})
+    stg.role("cloudhealth-billing", trust(allow_assume({"AWS": f"arn:aws:iam::{CLOUDHEALTH}:root"},
+                                                       {"StringEquals": {"sts:ExternalId": "7f3a9c2e-b41d-4e6a-9c55-0d3e8a1f2b6c"}})),
+             managed=["ReadOnlyAccess"], last_used="2026-10-31T05:00:00Z", tags={"owner": "finops", "purpose": "CloudHealth"})
+    stg.role("datadog-staging", trust(allow_assume({"AWS": f"arn:aws:iam::{DATADOG}:root"},
+                                                   {"StringEquals": {"sts:ExternalId": "7f3a9c2e-b41d-4e6a-9c55-0d3e8a1f2b6c"}})),
+             managed=["SecurityAudit"], last_used="2026-10-31T05:00:00Z", tags={"owner": "observability", "purpose": "Datadog"})
+    security_audit_role(stg)
+
+    # --- security / logging -------------------------------------------------------------
+    sec = Account(SECURITY)
+    sec.role("security-audit", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:root"},
+                                                  {"Bool": {"aws:MultiFactorAuthPresent": "true"},
+                                                   "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{IDENTITY}:user/alice"}})),
+             managed=["SecurityAudit"], inline={"hop-into-accounts": {"Version": V, "Statement": [
+                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/security-audit"}]}},
+             boundary=BOUNDARY, last_used="2026-10-31T06:00:00Z",
+             tags={"owner": "security-team", "purpose": "security audit hub"})
+    sec.role("log-reader", trust(allow_assume({"AWS": f"arn:aws:iam::{SECURITY}:role/security-audit"})),
+             inline={"read-logs": {"Version": V, "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+                                                                 "Resource": ["arn:aws:s3:::example-org-cloudtrail",
+                                                                              "arn:aws:s3:::example-org-cloudtrail/*"]}]}},
+             last_used="2026-10-31T06:05:00Z", tags=OWNED)
+
+    # --- sandbox ---------------------------------------------------------------------------------
+    sbx = Account(SANDBOX)
+    sbx.role("sandbox-admin", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:root"},
+                                                 {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{IDENTITY}:user/*"},
+                                                  "Bool": {"aws:MultiFactorAuthPresent": "true"}})),
+             managed=["PowerUserAccess"], boundary=BOUNDARY, last_used="2026-10-31T10:00:00Z", tags=OWNED)
+    sbx.role("hackathon-2024", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:user/bob"})),
+             managed=["PowerUserAccess"], last_used="2025-03-14T15:00:00Z", tags={"owner": "bob"})
+    sbx.role("never-used-experiment", trust(allow_assume({"AWS": f"arn:aws:iam::{TOOLING}:role/ci-deployer"})),
+             managed=["ReadOnlyAccess"], created="2025-01-05T00:00:00Z", tags=OWNED)
+    sbx.role("everyone-but-mallory", trust({"Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{IDENTITY}:user/mallory"},
+                                            "Action": "sts:AssumeRole"}),
+             managed=["ReadOnlyAccess"], last_used="2026-10-02T00:00:00Z", tags=OWNED)
+    security_audit_role(sbx)
+
+    for a in [mgmt, ident, tool, prod, stg, sec, sbx]:
+        a.write()
+
+    # --- organization ---------------------------------------------------------------------
+    full = {"Version": V, "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    org = {
+        "organizationId": ORG_ID, "managementAccountId": MGMT, "rootId": "r-ex01",
+        "organizationalUnits": [
+            {"id": "ou-ex01-security", "name": "Security", "parentId": "r-ex01"},
+            {"id": "ou-ex01-infra", "name": "Infrastructure", "parentId": "r-ex01"},
+            {"id": "ou-ex01-workloads", "name": "Workloads", "parentId": "r-ex01"},
+            {"id": "ou-ex01-sandbox", "name": "Sandbox", "parentId": "r-ex01"}],
+        "accounts": [
+            {"id": MGMT, "name": "management", "parentId": "r-ex01", "tags": {}},
+            {"id": IDENTITY, "name": "identity", "parentId": "ou-ex01-infra", "tags": {"env": "shared"}},
+            {"id": TOOLING, "name": "tooling", "parentId": "ou-ex01-infra", "tags": {"env": "shared"}},
+            {"id": PROD, "name": "prod", "parentId": "ou-ex01-workloads", "tags": {"env": "prod"}},
+            {"id": STAGING, "name": "staging", "parentId": "ou-ex01-workloads", "tags": {"env": "staging"}},
+            {"id": SECURITY, "name": "security", "parentId": "ou-ex01-security", "tags": {"env": "shared"}},
+            {"id": SANDBOX, "name": "sandbox", "parentId": "ou-ex01-sandbox", "tags": {"env": "sandbox"}}],
+        "policies": [
+            {"id": "p-FullAWSAccess", "name": "FullAWSAccess", "type": "SERVICE_CONTROL_POLICY", "document": full,
+             "targets": ["r-ex01", "ou-ex01-security", "ou-ex01-infra", "ou-ex01-workloads", "ou-ex01-sandbox",
+                         IDENTITY, TOOLING, PROD, STAGING, SECURITY, SANDBOX]},
+            {"id": "p-DenyLeaveOrg", "name": "DenyLeaveOrganization", "type": "SERVICE_CONTROL_POLICY",
+             "document": {"Version": V, "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]},
+             "targets": ["r-ex01"]},
+            {"id": "p-EURegionsOnly", "name": "DenyOutsideEU", "type": "SERVICE_CONTROL_POLICY",
+             "document": {"Version": V, "Statement": [{"Sid": "DenyOutsideEU", "Effect": "Deny",
+                 "NotAction": ["iam:*", "sts:*", "organizations:*", "support:*", "cloudfront:*", "route53:*"], "Resource": "*",
+                 "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}}]},
+             "targets": ["ou-ex01-workloads"]},
+            {"id": "p-RCPFullAWSAccess", "name": "RCPFullAWSAccess", "type": "RESOURCE_CONTROL_POLICY",
+             "document": {"Version": V, "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+             "targets": ["r-ex01", "ou-ex01-security", "ou-ex01-infra", "ou-ex01-workloads", "ou-ex01-sandbox",
+                         IDENTITY, TOOLING, PROD, STAGING, SECURITY, SANDBOX]},
+            {"id": "p-RCPOrgOnlyS3", "name": "DenyS3OutsideOrg", "type": "RESOURCE_CONTROL_POLICY",
+             "document": {"Version": V, "Statement": [{"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                 "Action": "s3:*", "Resource": "*",
+                 "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": ORG_ID},
+                               "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]},
+             "targets": ["ou-ex01-workloads"]}],
+    }
+    (OUT / "organization.json").write_text(json.dumps(org, indent=2) + "\n")
+
+    # --- resource policies ------------------------------------------------------------------
+    s3 = [
+        {"arn": "arn:aws:s3:::example-org-cloudtrail", "accountId": SECURITY, "policy": {"Version": V, "Statement": [
+            {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": "arn:aws:s3:::example-org-cloudtrail/AWSLogs/*",
+             "Condition": {"StringEquals": {"aws:SourceOrgID": ORG_ID}}},
+            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+             "Resource": "arn:aws:s3:::example-org-cloudtrail/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}},
+        {"arn": "arn:aws:s3:::example-partner-exchange", "accountId": PROD, "policy": {"Version": V, "Statement": [
+            {"Sid": "PartnerDrop", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{MSP}:root"},
+             "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::example-partner-exchange/*"},
+            {"Sid": "EveryoneElse", "Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{PROD}:role/deploy"},
+             "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::example-partner-exchange"}]}},
+        {"arn": "arn:aws:s3:::example-public-website", "accountId": STAGING, "policy": {"Version": V, "Statement": [
+            {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::example-public-website/*"}]}},
+    ]
+    other = [
+        {"arn": f"arn:aws:kms:eu-west-1:{PROD}:key/1a2b3c4d-0000-4000-8000-00000000beef", "accountId": PROD,
+         "policy": {"Version": V, "Statement": [
+             {"Sid": "EnableIAMPolicies", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"}, "Action": "kms:*", "Resource": "*"},
+             {"Sid": "SecurityDecrypt", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{SECURITY}:role/log-reader"},
+              "Action": "kms:Decrypt", "Resource": "*"}]}},
+        {"arn": f"arn:aws:sqs:eu-west-1:{PROD}:orders", "accountId": PROD, "policy": {"Version": V, "Statement": [
+            {"Sid": "StagingSends", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{STAGING}:role/data-sync"},
+             "Action": "sqs:SendMessage", "Resource": f"arn:aws:sqs:eu-west-1:{PROD}:orders"}]}},
+        {"arn": f"arn:aws:secretsmanager:eu-west-1:{PROD}:secret:db-password-AbCdEf", "accountId": PROD,
+         "policy": {"Version": V, "Statement": [
+             {"Sid": "OrgOnly", "Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+              "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}}]}},
+    ]
+    (OUT / "resources" / "s3.json").write_text(json.dumps(s3, indent=2) + "\n")
+    (OUT / "resources" / "other.json").write_text(json.dumps(other, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
