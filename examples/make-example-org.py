@@ -182,7 +182,10 @@ def main():
             f"arn:aws:iam::{PROD}:role/engineer-readonly", f"arn:aws:iam::{STAGING}:role/deploy",
             f"arn:aws:iam::{SANDBOX}:role/sandbox-admin"],
         "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}})
-    ident.user("alice", groups=["engineers"], tags={"email": "alice@example.com"})
+    ident.user("alice", groups=["engineers"], tags={"email": "alice@example.com"},
+               inline={"security-duty": {"Version": V, "Statement": [
+                   {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{SECURITY}:role/security-audit",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}})
     ident.user("bob", groups=["engineers"], tags={"email": "bob@example.com"},
                inline={"assume-anything": {"Version": V, "Statement": [
                    {"Sid": "Convenience", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}})
@@ -244,6 +247,17 @@ def main():
               inline={"write-logs": {"Version": V, "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                                                                    "Resource": f"arn:aws:logs:eu-west-1:{PROD}:log-group:cloudtrail:*"}]}},
               path="/service-role/", last_used="2026-10-31T00:00:00Z")
+    prod.role("developer", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:root"},
+                                              {"Bool": {"aws:MultiFactorAuthPresent": "true"},
+                                               "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{IDENTITY}:user/*"}})),
+              inline={"serverless-dev": {"Version": V, "Statement": [
+                  {"Sid": "Functions", "Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:UpdateFunctionCode", "lambda:InvokeFunction"], "Resource": "*"},
+                  {"Sid": "PassAnyRole", "Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{PROD}:role/*"},
+                  {"Sid": "OwnAppRoles", "Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy", "Resource": f"arn:aws:iam::{PROD}:role/app-*"}]}},
+              boundary=BOUNDARY, last_used="2026-10-31T09:00:00Z", tags={"owner": "app-team", "purpose": "serverless development"})
+    prod.role("ops-automation", trust(allow_assume({"Service": "lambda.amazonaws.com"})),
+              managed=["AdministratorAccess"], path="/service-role/", last_used="2026-10-31T04:00:00Z",
+              tags={"owner": "sre", "purpose": "nightly maintenance function"})
     prod.role("app-api", trust(allow_assume({"Service": "lambda.amazonaws.com"})),
               managed=["AWSLambdaBasicExecutionRole"], last_used="2026-10-31T22:00:00Z", tags=OWNED)
     security_audit_role(prod)

@@ -4,9 +4,11 @@
 //! a resource (and why not), what can a role do once assumed, who can reach which role.
 
 pub mod can;
+pub mod graph;
 pub mod permissions;
 pub mod sources;
 
 pub use can::{can, CanQuery};
+pub use graph::{AccessGraph, Edge, Hop, Node, NodeKind, Path};
 pub use permissions::{admin_equivalence, PermissionSummary, Summarizer};
 pub use sources::{caller_context, caller_set, principal_policies, PrincipalPolicies};

@@ -31,6 +31,12 @@ enum Command {
     Scan(cmd::scan::Args),
     /// The registry: one row per trust relationship
     Registry(cmd::registry::Args),
+    /// Can PRINCIPAL do ACTION on RESOURCE? With every policy the snapshot has, and why
+    Can(cmd::can::Args),
+    /// Paths: who can reach which role, in how many hops, under which conditions
+    Paths(cmd::paths::Args),
+    /// The assume-role graph (principal or account level) as DOT, Mermaid, JSON or GraphML
+    Graph(cmd::paths::GraphArgs),
     /// Evaluate requests against inline policies (the policy engine on its own)
     Eval(cmd::eval::Args),
     /// The rule catalogue, or one rule's documentation
@@ -49,6 +55,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Registry(args) => cmd::registry::run(args),
+        Command::Paths(args) => cmd::paths::run(args),
+        Command::Can(args) => cmd::can::run(args),
+        Command::Graph(args) => cmd::paths::run_graph(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Rules(args) => cmd::rules::run(args),
     };

@@ -105,7 +105,10 @@ fn example_org_findings() {
         .unwrap();
     assert_eq!(msp["severity"], "critical");
     // TG008 wildcards; TG009 no boundary (not on roles with one).
-    assert_eq!(fired(&v, "TG008"), vec![format!("{STAGING}data-sync")]);
+    assert_eq!(
+        fired(&v, "TG008"),
+        vec![format!("{PROD}developer"), format!("{STAGING}data-sync")]
+    );
     assert!(has("TG009", &format!("{PROD}msp-support")));
     assert!(!has("TG009", &format!("{PROD}deploy")));
     // TG011 stale and never used, not recently used.
@@ -130,6 +133,23 @@ fn example_org_findings() {
     assert_eq!(fired(&v, "TG015"), vec![format!("{PROD}legacy-partner")]);
     assert!(has("TG016", &format!("{PROD}msp-support")));
     assert!(!has("TG016", &format!("{PROD}deploy")));
+
+    // TG010 chains (prod-admin's 12 h session capped), TG017 outside → admin, TG018 escalation.
+    assert!(has("TG010", &format!("{PROD}prod-admin")));
+    assert!(has("TG010", &format!("{PROD}deploy")));
+    assert!(!has("TG010", &format!("{PROD}msp-support")));
+    assert_eq!(fired(&v, "TG017"), vec![format!("{PROD}msp-support")]);
+    assert_eq!(fired(&v, "TG018"), vec![format!("{PROD}developer")]);
+    let esc = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "TG018")
+        .unwrap();
+    assert_eq!(
+        esc["details"]["target"],
+        format!("{PROD}service-role/ops-automation")
+    );
 
     let s = &v["summary"];
     assert_eq!(s["accounts"], 7);
@@ -406,4 +426,193 @@ fn rules_catalogue_and_docs() {
         Some(2),
         "usage errors exit 2"
     );
+}
+
+#[test]
+fn paths_from_outside_and_chains() {
+    let o = run(&["paths", "examples/org", "--to", "admin", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let paths = v["paths"].as_array().unwrap();
+    let to_admin = paths
+        .iter()
+        .find(|p| p["to"] == format!("{PROD}prod-admin"))
+        .expect("the CI chain reaches prod-admin");
+    assert_eq!(to_admin["hops"].as_array().unwrap().len(), 3);
+    assert_eq!(to_admin["sessionCapSeconds"], 3600);
+    assert_eq!(to_admin["sessionCappedByChaining"], true);
+    assert_eq!(to_admin["endsAdmin"], true);
+    assert_eq!(
+        to_admin["hops"][0]["action"],
+        "sts:AssumeRoleWithWebIdentity"
+    );
+    // Shortest first.
+    let lens: Vec<usize> = paths
+        .iter()
+        .map(|p| p["hops"].as_array().unwrap().len())
+        .collect();
+    assert!(lens.windows(2).all(|w| w[0] <= w[1]), "{lens:?}");
+
+    let o = run(&[
+        "paths",
+        "examples/org",
+        "--from",
+        "external",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dd = v["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["to"] == format!("{PROD}datadog-integration"))
+        .unwrap();
+    let cond = serde_json::to_string(&dd["hops"][0]["conditions"]).unwrap();
+    assert!(
+        cond.contains("sts:ExternalId") && cond.contains("(redacted)"),
+        "{cond}"
+    );
+    // The org-restricted `*` trust is not reachable from outside; the open one is.
+    let targets: Vec<&str> = v["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["to"].as_str().unwrap())
+        .collect();
+    assert!(targets.contains(&format!("{STAGING}open-sesame").as_str()));
+    assert!(!targets.contains(&format!("{STAGING}org-shared-reader").as_str()));
+
+    for format in ["table", "dot", "mermaid"] {
+        let o = run(&["paths", "examples/org", "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}");
+    }
+    for format in ["dot", "mermaid", "json", "graphml"] {
+        for view in ["principals", "accounts"] {
+            let o = run(&["graph", "examples/org", "--format", format, "--view", view]);
+            assert_eq!(o.status.code(), Some(0), "{format} {view}: {}", stderr(&o));
+        }
+    }
+    let o = run(&[
+        "paths",
+        "examples/org",
+        "--from",
+        "arn:aws:iam::1:role/nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn can_explains_which_layer_and_hop() {
+    let o = run(&[
+        "can",
+        "arn:aws:iam::100000000003:role/ci-deployer",
+        "sts:AssumeRole",
+        &format!("{PROD}prod-admin"),
+        "--snapshot",
+        "examples/org",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"], "Allow");
+
+    // bob may assume anything, but prod-admin's trust does not name him: the trust policy says no.
+    let o = run(&[
+        "can",
+        "arn:aws:iam::100000000002:user/bob",
+        "sts:AssumeRole",
+        &format!("{PROD}prod-admin"),
+        "--snapshot",
+        "examples/org",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"], "ImplicitDeny");
+    assert!(
+        v["summary"].as_str().unwrap().contains("trust policy"),
+        "{}",
+        v["summary"]
+    );
+
+    // MFA unknown → Conditional on it; given → Allow.
+    let args = |mfa: Option<&str>| {
+        let mut a = vec![
+            "can".to_string(),
+            "arn:aws:iam::100000000002:user/alice".into(),
+            "sts:AssumeRole".into(),
+            format!("{PROD}engineer-readonly"),
+            "--snapshot".into(),
+            "examples/org".into(),
+            "--format".into(),
+            "json".into(),
+        ];
+        if let Some(m) = mfa {
+            a.push("--context".into());
+            a.push(format!("aws:MultiFactorAuthPresent={m}"));
+        }
+        a
+    };
+    let o = bin().args(args(None)).current_dir(root()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"], "Conditional");
+    assert!(serde_json::to_string(&v["conditions"])
+        .unwrap()
+        .contains("aws:MultiFactorAuthPresent"));
+    let o = bin()
+        .args(args(Some("true")))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"], "Allow");
+    let o = bin()
+        .args(args(Some("false")))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"], "ImplicitDeny");
+
+    // --via names the hop that fails.
+    let o = run(&[
+        "can",
+        "arn:aws:iam::100000000002:user/bob",
+        "s3:GetObject",
+        "arn:aws:s3:::example-org-cloudtrail/AWSLogs/x",
+        "--snapshot",
+        "examples/org",
+        "--via",
+        "arn:aws:iam::100000000006:role/security-audit",
+        "--via",
+        "arn:aws:iam::100000000006:role/log-reader",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["failedHop"], 0, "bob is not alice: the first hop fails");
+    assert_eq!(v["hops"].as_array().unwrap().len(), 3);
+
+    let o = run(&[
+        "can",
+        "arn:aws:iam::100000000002:group/engineers",
+        "s3:GetObject",
+        "*",
+        "--snapshot",
+        "examples/org",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "groups cannot make requests");
+    let o = run(&[
+        "can",
+        "x",
+        "s3:GetObject",
+        "*",
+        "--snapshot",
+        "examples/org",
+        "--context",
+        "novalue",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

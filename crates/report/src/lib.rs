@@ -23,6 +23,9 @@ use std::str::FromStr;
 
 use trustgate_rules::{Registry, RuleDoc, ScanOutput};
 
+pub use paths::{render_graph, render_paths, GraphFormat, GraphView};
+
+pub mod paths;
 mod registry;
 pub mod sarif;
 mod scan;

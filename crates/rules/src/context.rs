@@ -93,4 +93,8 @@ pub struct ScanContext<'a> {
     pub vendor_of: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Whether an account of the snapshot has IAM users (people who may assume roles).
     pub account_has_users: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The assume-role graph (rules about paths and chains); None in unit tests of other rules.
+    pub graph: Option<&'a trustgate_access::AccessGraph>,
+    /// The snapshot itself, for rules that ask the policy engine about principals.
+    pub snapshot: Option<&'a trustgate_model::Snapshot>,
 }

@@ -2,7 +2,7 @@
 //! rule over them.
 
 use rayon::prelude::*;
-use trustgate_access::Summarizer;
+use trustgate_access::{AccessGraph, Summarizer};
 use trustgate_model::{PolicyRef, PrincipalRef, Snapshot};
 use trustgate_policy::Policy;
 
@@ -147,6 +147,15 @@ fn redact(c: &ConditionView) -> ConditionView {
 pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     let views = role_views(snap);
     let registry = registry_of(snap, &views);
+    let admin_roles: std::collections::HashSet<&str> = views
+        .iter()
+        .filter(|v| v.permissions.admin_equivalent)
+        .map(|v| v.arn)
+        .collect();
+    let graph = AccessGraph::build(snap, &|p| match snap.role(p) {
+        Some((_, r)) => admin_roles.contains(r.arn.as_str()),
+        None => false,
+    });
 
     let mut principals = Vec::new();
     for acct in &snap.accounts {
@@ -212,6 +221,8 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         is_internal: &is_internal,
         vendor_of: &vendor_of,
         account_has_users: &account_has_users,
+        graph: Some(&graph),
+        snapshot: Some(snap),
     };
     let rules: Vec<&dyn Rule> = catalogue()
         .into_iter()

@@ -119,6 +119,8 @@ impl Fixture {
             is_internal: &is_internal,
             vendor_of: &vendor_of,
             account_has_users: &|a: &str| a == "222222222222",
+            graph: None,
+            snapshot: None,
         };
         let rule = catalogue()
             .into_iter()

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod can;
 pub mod eval;
+pub mod paths;
 pub mod registry;
 pub mod rules;
 pub mod scan;

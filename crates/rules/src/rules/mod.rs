@@ -14,12 +14,15 @@ mod tg006_service_trust_without_source;
 mod tg007_cross_account_admin;
 mod tg008_wildcard_permissions;
 mod tg009_no_permission_boundary;
+mod tg010_role_chain;
 mod tg011_stale_trust;
 mod tg012_assume_any_role;
 mod tg013_public_resource_policy;
 mod tg014_allow_not_principal;
 mod tg015_deleted_principal;
 mod tg016_undocumented_role;
+mod tg017_external_reaches_admin;
+mod tg018_escalation_to_cross_account;
 
 pub use tg001_root_trust::RootTrust;
 pub use tg002_public_trust::PublicTrust;
@@ -30,12 +33,15 @@ pub use tg006_service_trust_without_source::ServiceTrustWithoutSource;
 pub use tg007_cross_account_admin::CrossAccountAdmin;
 pub use tg008_wildcard_permissions::WildcardPermissions;
 pub use tg009_no_permission_boundary::NoPermissionBoundary;
+pub use tg010_role_chain::RoleChain;
 pub use tg011_stale_trust::StaleTrust;
 pub use tg012_assume_any_role::AssumeAnyRole;
 pub use tg013_public_resource_policy::PublicResourcePolicy;
 pub use tg014_allow_not_principal::AllowNotPrincipal;
 pub use tg015_deleted_principal::DeletedPrincipal;
 pub use tg016_undocumented_role::UndocumentedRole;
+pub use tg017_external_reaches_admin::ExternalReachesAdmin;
+pub use tg018_escalation_to_cross_account::EscalationToCrossAccount;
 
 /// A check over the scan context.
 pub trait Rule: Sync {
@@ -66,12 +72,15 @@ impl_rule!(
     CrossAccountAdmin,
     WildcardPermissions,
     NoPermissionBoundary,
+    RoleChain,
     StaleTrust,
     AssumeAnyRole,
     PublicResourcePolicy,
     AllowNotPrincipal,
     DeletedPrincipal,
     UndocumentedRole,
+    ExternalReachesAdmin,
+    EscalationToCrossAccount,
 );
 
 /// Reported by the baseline itself (see [`crate::baseline`]), listed for its documentation.
@@ -94,12 +103,15 @@ pub fn catalogue() -> Vec<&'static dyn Rule> {
         &CrossAccountAdmin,
         &WildcardPermissions,
         &NoPermissionBoundary,
+        &RoleChain,
         &StaleTrust,
         &AssumeAnyRole,
         &PublicResourcePolicy,
         &AllowNotPrincipal,
         &DeletedPrincipal,
         &UndocumentedRole,
+        &ExternalReachesAdmin,
+        &EscalationToCrossAccount,
         &crate::baseline::ExpiredBaseline,
     ]
 }

@@ -1,0 +1,694 @@
+//! The assume-role graph: who can become which role, under which conditions.
+//!
+//! Nodes are principals: roles and users of the snapshot, principals and accounts outside it,
+//! anyone (`*`), AWS services and identity providers. An edge A → R means A may assume R:
+//! R's trust policy allows A, A's identity-based policies allow it (or are unknown, for
+//! principals outside the snapshot), and SCPs, RCPs and boundaries do not stop it — decided
+//! by the policy engine with partial evaluation, so an edge carries the residual conditions
+//! (External ID, MFA, source IP…) under which it exists.
+//!
+//! Building is linear in the number of trust statements: a trust of an account root is
+//! expanded only to that account's principals whose policies can grant `sts:AssumeRole` at all
+//! (an index built once), never by pairing every principal with every role.
+
+use std::collections::{HashMap, VecDeque};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use trustgate_model::{PrincipalRef, Snapshot};
+use trustgate_policy::{
+    decide, Context, ContextValue, DecisionKind, Effect, Labeled, Literal, Policy, PolicySet,
+    PrincipalKind, Request,
+};
+
+use crate::sources::{caller_context, caller_set, org_levels, principal_policies};
+
+/// What a node stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type")]
+pub enum NodeKind {
+    Role,
+    User,
+    /// A specific principal outside the snapshot (its policies are unknown).
+    ExternalPrincipal,
+    /// Any principal of an account outside the snapshot.
+    ExternalAccount,
+    /// Anyone (`*`).
+    Public,
+    Service,
+    /// A SAML or OIDC identity provider: its users enter with AssumeRoleWithSAML/WebIdentity.
+    Provider,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node {
+    /// ARN, service name, or `*`.
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: NodeKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Inside the organization (or the snapshot, without organization data).
+    pub internal: bool,
+    /// For roles: admin-equivalent.
+    pub admin: bool,
+    /// For roles: MaxSessionDuration (None: unknown, 3600 assumed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_session_seconds: Option<u32>,
+    #[serde(skip)]
+    pub principal: Option<PrincipalRef>,
+}
+
+/// A may assume R.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub action: String,
+    /// `Allow`, or `Conditional` on `conditions`.
+    pub decision: &'static str,
+    /// Alternatives (any one suffices), each a list of conditions that must all hold.
+    pub conditions: Vec<Vec<Literal>>,
+    /// The residual condition as one expression, when conditional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residual: Option<String>,
+}
+
+/// The graph with adjacency lists.
+#[derive(Debug, Default)]
+pub struct AccessGraph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+    index: HashMap<String, usize>,
+    outgoing: Vec<Vec<usize>>,
+    incoming: Vec<Vec<usize>>,
+}
+
+/// Whether a policy has an Allow that can cover `sts:AssumeRole` (used to index which
+/// principals can assume anything at all).
+fn may_grant_assume(p: &Policy) -> bool {
+    p.statements.iter().any(|st| {
+        st.effect == Effect::Allow
+            && trustgate_policy::eval::statement_action_matches(st, "sts:assumerole")
+    })
+}
+
+/// A principal outside the snapshot used to stand for "any principal of account X".
+fn any_principal_of(account: &str) -> String {
+    format!("arn:aws:iam::{account}:role/any-principal-in-account")
+}
+
+/// Session caps per hop: the first assumption from a user, provider, service or account may
+/// last the role's MaxSessionDuration; an assumption made from a role session is role
+/// chaining, capped at one hour by STS whatever the role allows.
+pub const CHAINED_SESSION_CAP: u32 = 3600;
+
+impl AccessGraph {
+    /// Builds the graph for a snapshot. `admin` says which roles are admin-equivalent
+    /// (computed once by the caller, e.g. with [`crate::Summarizer`]).
+    pub fn build(snap: &Snapshot, admin: &dyn Fn(PrincipalRef) -> bool) -> AccessGraph {
+        let mut g = AccessGraph::default();
+        // Nodes for every role and user of the snapshot.
+        for (ai, acct) in snap.accounts.iter().enumerate() {
+            for (ri, r) in acct.roles.iter().enumerate() {
+                let p = PrincipalRef::Role {
+                    account: ai,
+                    index: ri,
+                };
+                g.add(Node {
+                    id: r.arn.clone(),
+                    kind: NodeKind::Role,
+                    account: Some(acct.id.clone()),
+                    internal: true,
+                    admin: admin(p),
+                    max_session_seconds: r.max_session_duration,
+                    principal: Some(p),
+                });
+            }
+            for (ui, u) in acct.users.iter().enumerate() {
+                g.add(Node {
+                    id: u.arn.clone(),
+                    kind: NodeKind::User,
+                    account: Some(acct.id.clone()),
+                    internal: true,
+                    admin: false,
+                    max_session_seconds: None,
+                    principal: Some(PrincipalRef::User {
+                        account: ai,
+                        index: ui,
+                    }),
+                });
+            }
+        }
+
+        // Index: per account, the principals whose own policies can grant sts:AssumeRole.
+        let assumers: Vec<Vec<PrincipalRef>> = snap
+            .accounts
+            .par_iter()
+            .enumerate()
+            .map(|(ai, acct)| {
+                let mut out = Vec::new();
+                let refs = (0..acct.roles.len())
+                    .map(|i| PrincipalRef::Role {
+                        account: ai,
+                        index: i,
+                    })
+                    .chain((0..acct.users.len()).map(|i| PrincipalRef::User {
+                        account: ai,
+                        index: i,
+                    }));
+                for p in refs {
+                    let own = principal_policies(snap, p);
+                    let grants = own.identity.iter().any(|l| match &l.source {
+                        trustgate_policy::PolicySource::Known(doc) => may_grant_assume(doc),
+                        trustgate_policy::PolicySource::Unknown => true,
+                    });
+                    if grants {
+                        out.push(p);
+                    }
+                }
+                out
+            })
+            .collect();
+
+        // Candidate edges per role, decided in parallel.
+        let roles: Vec<(usize, usize)> = snap
+            .accounts
+            .iter()
+            .enumerate()
+            .flat_map(|(ai, a)| (0..a.roles.len()).map(move |ri| (ai, ri)))
+            .collect();
+        let found: Vec<Vec<Found>> = roles
+            .par_iter()
+            .map(|&(ai, ri)| edges_into(snap, ai, ri, &assumers))
+            .collect();
+
+        for batch in found {
+            for (source, action, ai, ri, kind, cond) in batch {
+                let from = match source {
+                    Source::Principal(p) => g.node_of(snap, p),
+                    Source::External {
+                        id,
+                        kind,
+                        account,
+                        internal,
+                    } => g.add(Node {
+                        id,
+                        kind,
+                        account,
+                        internal,
+                        admin: false,
+                        max_session_seconds: None,
+                        principal: None,
+                    }),
+                };
+                let to = g.index[&snap.accounts[ai].roles[ri].arn];
+                if from == to {
+                    continue; // a role trusting itself adds no reach
+                }
+                let conditional = kind == DecisionKind::Conditional;
+                let cond = redact_external_ids(cond);
+                g.edges.push(Edge {
+                    from,
+                    to,
+                    action,
+                    decision: kind.as_str(),
+                    conditions: if conditional {
+                        cond.to_dnf(32).unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
+                    residual: conditional.then(|| cond.to_string()),
+                });
+            }
+        }
+        g.outgoing = vec![Vec::new(); g.nodes.len()];
+        g.incoming = vec![Vec::new(); g.nodes.len()];
+        for (i, e) in g.edges.iter().enumerate() {
+            g.outgoing[e.from].push(i);
+            g.incoming[e.to].push(i);
+        }
+        g
+    }
+
+    fn add(&mut self, node: Node) -> usize {
+        if let Some(&i) = self.index.get(&node.id) {
+            return i;
+        }
+        let i = self.nodes.len();
+        self.index.insert(node.id.clone(), i);
+        self.nodes.push(node);
+        i
+    }
+
+    fn node_of(&self, snap: &Snapshot, p: PrincipalRef) -> usize {
+        let arn = match p {
+            PrincipalRef::Role { account, index } => &snap.accounts[account].roles[index].arn,
+            PrincipalRef::User { account, index } => &snap.accounts[account].users[index].arn,
+            PrincipalRef::Group { account, index } => &snap.accounts[account].groups[index].arn,
+        };
+        self.index[arn]
+    }
+
+    pub fn node(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn outgoing(&self, n: usize) -> &[usize] {
+        &self.outgoing[n]
+    }
+
+    pub fn incoming(&self, n: usize) -> &[usize] {
+        &self.incoming[n]
+    }
+
+    /// Shortest paths from any of `sources` to each reachable node in `targets` (one path per
+    /// target, found by one breadth-first search from all sources: linear in the graph).
+    /// Cycles are never followed twice; paths longer than `max_hops` are not reported.
+    pub fn shortest_paths(
+        &self,
+        sources: &[usize],
+        targets: &dyn Fn(usize) -> bool,
+        max_hops: usize,
+    ) -> Vec<Path> {
+        let n = self.nodes.len();
+        let mut via: Vec<Option<usize>> = vec![None; n]; // edge that reached the node
+        let mut depth: Vec<usize> = vec![usize::MAX; n];
+        let mut queue = VecDeque::new();
+        for &s in sources {
+            if depth[s] == usize::MAX {
+                depth[s] = 0;
+                queue.push_back(s);
+            }
+        }
+        while let Some(u) = queue.pop_front() {
+            if depth[u] >= max_hops {
+                continue;
+            }
+            for &e in &self.outgoing[u] {
+                let v = self.edges[e].to;
+                if depth[v] == usize::MAX {
+                    depth[v] = depth[u] + 1;
+                    via[v] = Some(e);
+                    queue.push_back(v);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (v, &d) in depth.iter().enumerate() {
+            if d == 0 || d == usize::MAX || !targets(v) {
+                continue;
+            }
+            let mut hops = Vec::new();
+            let mut cur = v;
+            while let Some(e) = via[cur] {
+                hops.push(e);
+                cur = self.edges[e].from;
+            }
+            hops.reverse();
+            out.push(self.path(hops));
+        }
+        out.sort_by(|a, b| {
+            a.hops
+                .len()
+                .cmp(&b.hops.len())
+                .then_with(|| a.to.cmp(&b.to))
+        });
+        out
+    }
+
+    /// A path from its edges, with its session cap.
+    pub fn path(&self, hops: Vec<usize>) -> Path {
+        let first = &self.nodes[self.edges[hops[0]].from];
+        let last_edge = &self.edges[*hops.last().expect("non-empty path")];
+        let target = &self.nodes[last_edge.to];
+        let target_max = target.max_session_seconds.unwrap_or(3600);
+        // Role chaining: any hop that starts from a role session.
+        let chained = hops
+            .iter()
+            .filter(|&&e| self.nodes[self.edges[e].from].kind == NodeKind::Role)
+            .count();
+        let starts_as_role = matches!(first.kind, NodeKind::Role | NodeKind::ExternalPrincipal)
+            && first.id.contains(":role/");
+        let session_cap = if chained > 0 || starts_as_role {
+            target_max.min(CHAINED_SESSION_CAP)
+        } else {
+            target_max
+        };
+        Path {
+            from: first.id.clone(),
+            to: target.id.clone(),
+            hops: hops
+                .iter()
+                .map(|&e| {
+                    let edge = &self.edges[e];
+                    Hop {
+                        from: self.nodes[edge.from].id.clone(),
+                        to: self.nodes[edge.to].id.clone(),
+                        action: edge.action.clone(),
+                        decision: edge.decision,
+                        conditions: edge.conditions.clone(),
+                    }
+                })
+                .collect(),
+            session_cap_seconds: session_cap,
+            session_capped_by_chaining: (chained > 0 || starts_as_role)
+                && target_max > CHAINED_SESSION_CAP,
+            chained_assumptions: chained + usize::from(starts_as_role),
+            ends_admin: target.admin,
+            edge_ids: hops,
+        }
+    }
+}
+
+/// External ID values stay out of reports: the condition says one is required.
+fn redact_external_ids(e: trustgate_policy::Expr) -> trustgate_policy::Expr {
+    use trustgate_policy::{Atom, Expr};
+    match e {
+        Expr::Atom(a) => match a.as_ref() {
+            Atom::Condition {
+                operator,
+                key,
+                values,
+            } if key.eq_ignore_ascii_case("sts:ExternalId") => Expr::atom(Atom::Condition {
+                operator: operator.clone(),
+                key: key.clone(),
+                values: values.iter().map(|_| "(redacted)".to_string()).collect(),
+            }),
+            _ => Expr::Atom(a),
+        },
+        Expr::Not(x) => redact_external_ids(*x).not(),
+        Expr::And(v) => Expr::all(v.into_iter().map(redact_external_ids)),
+        Expr::Or(v) => Expr::any(v.into_iter().map(redact_external_ids)),
+        other => other,
+    }
+}
+
+/// One hop of a path.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hop {
+    pub from: String,
+    pub to: String,
+    pub action: String,
+    pub decision: &'static str,
+    pub conditions: Vec<Vec<Literal>>,
+}
+
+/// A path through the graph.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Path {
+    pub from: String,
+    pub to: String,
+    pub hops: Vec<Hop>,
+    /// The longest session the final role can be held for along this path.
+    pub session_cap_seconds: u32,
+    /// The target allows longer sessions than this path can get (role chaining caps at 1 h).
+    pub session_capped_by_chaining: bool,
+    /// Assumptions made from a role session (role chaining).
+    pub chained_assumptions: usize,
+    pub ends_admin: bool,
+    #[serde(skip)]
+    pub edge_ids: Vec<usize>,
+}
+
+enum Source {
+    Principal(PrincipalRef),
+    External {
+        id: String,
+        kind: NodeKind,
+        account: Option<String>,
+        internal: bool,
+    },
+}
+
+type Found = (
+    Source,
+    String,
+    usize,
+    usize,
+    DecisionKind,
+    trustgate_policy::Expr,
+);
+
+/// All edges into one role.
+fn edges_into(snap: &Snapshot, ai: usize, ri: usize, assumers: &[Vec<PrincipalRef>]) -> Vec<Found> {
+    let acct = &snap.accounts[ai];
+    let role = &acct.roles[ri];
+    let mut out = Vec::new();
+    let rcps = || org_levels(snap.rcps_for(&acct.id), "RCP");
+    let trust = || Labeled::new(format!("trust policy of {}", role.arn), &role.trust_policy);
+
+    let try_principal = |p: PrincipalRef, action: &str, out: &mut Vec<Found>| {
+        let arn = match p {
+            PrincipalRef::Role { account, index } => &snap.accounts[account].roles[index].arn,
+            PrincipalRef::User { account, index } => &snap.accounts[account].users[index].arn,
+            PrincipalRef::Group { .. } => return,
+        };
+        if *arn == role.arn {
+            return;
+        }
+        let Ok(mut req) = Request::new(
+            arn,
+            action,
+            &role.arn,
+            Some(&acct.id),
+            caller_context(snap, p),
+        ) else {
+            return;
+        };
+        let mut set = caller_set(snap, p);
+        req.has_permission_boundary = set.permission_boundary.is_some();
+        set.resource = Some(trust());
+        set.rcps = rcps();
+        let (kind, cond) = decide(&req, &set);
+        if kind.is_possible() {
+            out.push((Source::Principal(p), action.to_string(), ai, ri, kind, cond));
+        }
+    };
+
+    for st in &role.trust_policy.statements {
+        if st.effect != Effect::Allow {
+            continue;
+        }
+        let Some(clause) = &st.principal else {
+            continue;
+        };
+        let actions = [
+            "sts:AssumeRole",
+            "sts:AssumeRoleWithSAML",
+            "sts:AssumeRoleWithWebIdentity",
+        ];
+        let allowed: Vec<&str> = actions
+            .iter()
+            .copied()
+            .filter(|a| {
+                trustgate_policy::eval::statement_action_matches(st, &a.to_ascii_lowercase())
+            })
+            .collect();
+        if allowed.is_empty() {
+            continue;
+        }
+        let principals: Vec<trustgate_policy::Principal> = if clause.negated {
+            vec![trustgate_policy::Principal {
+                kind: PrincipalKind::Everyone,
+                value: "*".into(),
+            }]
+        } else {
+            clause.principals.clone()
+        };
+        for p in &principals {
+            if p.is_wildcard() {
+                external_edge(
+                    snap,
+                    ai,
+                    ri,
+                    "*",
+                    NodeKind::Public,
+                    None,
+                    false,
+                    "sts:AssumeRole",
+                    &mut out,
+                );
+                continue;
+            }
+            match p.kind {
+                PrincipalKind::Service if allowed.contains(&"sts:AssumeRole") => {
+                    external_edge(
+                        snap,
+                        ai,
+                        ri,
+                        &p.value,
+                        NodeKind::Service,
+                        None,
+                        true,
+                        "sts:AssumeRole",
+                        &mut out,
+                    );
+                }
+                PrincipalKind::Federated => {
+                    let action = if p.value.contains(":saml-provider/") {
+                        "sts:AssumeRoleWithSAML"
+                    } else {
+                        "sts:AssumeRoleWithWebIdentity"
+                    };
+                    if allowed.contains(&action) {
+                        let account =
+                            trustgate_policy::Arn::parse(&p.value).map(|a| a.account.to_string());
+                        let internal = account.as_deref().is_some_and(|a| snap.is_internal(a));
+                        external_edge(
+                            snap,
+                            ai,
+                            ri,
+                            &p.value,
+                            NodeKind::Provider,
+                            account,
+                            internal,
+                            action,
+                            &mut out,
+                        );
+                    }
+                }
+                PrincipalKind::Aws if allowed.contains(&"sts:AssumeRole") => {
+                    if let Some(root_acct) = p.account_root() {
+                        match snap.account_index(root_acct) {
+                            Some(x) => {
+                                for &candidate in &assumers[x] {
+                                    try_principal(candidate, "sts:AssumeRole", &mut out);
+                                }
+                            }
+                            None => external_edge(
+                                snap,
+                                ai,
+                                ri,
+                                &format!("arn:aws:iam::{root_acct}:root"),
+                                NodeKind::ExternalAccount,
+                                Some(root_acct.to_string()),
+                                snap.is_internal(root_acct),
+                                "sts:AssumeRole",
+                                &mut out,
+                            ),
+                        }
+                    } else if let Some(found) = snap.principal(&p.value) {
+                        try_principal(found, "sts:AssumeRole", &mut out);
+                    } else if let Some(arn) = trustgate_policy::Arn::parse(&p.value) {
+                        let account = arn.account.to_string();
+                        let internal = snap.is_internal(&account);
+                        external_edge(
+                            snap,
+                            ai,
+                            ri,
+                            &p.value,
+                            NodeKind::ExternalPrincipal,
+                            Some(account),
+                            internal,
+                            "sts:AssumeRole",
+                            &mut out,
+                        );
+                    }
+                    // Unique IDs (deleted principals) name nobody: no edge.
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// An edge from a principal outside the snapshot, whose identity policies are unknown.
+#[allow(clippy::too_many_arguments)]
+fn external_edge(
+    snap: &Snapshot,
+    ai: usize,
+    ri: usize,
+    id: &str,
+    kind: NodeKind,
+    account: Option<String>,
+    internal: bool,
+    action: &str,
+    out: &mut Vec<Found>,
+) {
+    let acct = &snap.accounts[ai];
+    let role = &acct.roles[ri];
+    // The caller as the engine sees it.
+    let caller = match kind {
+        NodeKind::Public => "arn:aws:iam::000000000000:role/any-principal-anywhere".to_string(),
+        NodeKind::ExternalAccount => any_principal_of(account.as_deref().unwrap_or("000000000000")),
+        _ => id.to_string(),
+    };
+    let mut ctx = Context::partial();
+    if matches!(kind, NodeKind::Public)
+        || (!internal
+            && matches!(
+                kind,
+                NodeKind::ExternalAccount | NodeKind::ExternalPrincipal
+            ))
+    {
+        // Outside the organization: organization keys cannot match ours.
+        if let Some(org) = snap.org_id() {
+            ctx.insert(
+                "aws:PrincipalOrgID",
+                ContextValue::Single(format!("not-{org}")),
+            );
+        }
+    }
+    let Ok(mut req) = Request::new(&caller, action, &role.arn, Some(&acct.id), ctx) else {
+        return;
+    };
+    req.principal_text = match kind {
+        NodeKind::Public => "any AWS principal".to_string(),
+        NodeKind::ExternalAccount => format!(
+            "a principal of account {}",
+            account.as_deref().unwrap_or("?")
+        ),
+        _ => id.to_string(),
+    };
+    if matches!(kind, NodeKind::Public | NodeKind::ExternalAccount) {
+        // The caller stands for any principal: what Request::new filled in from the stand-in
+        // ARN is not actually known, so conditions on it stay residual.
+        let unknown: &[&str] = if kind == NodeKind::Public {
+            &[
+                "aws:principalarn",
+                "aws:principaltype",
+                "aws:principalaccount",
+            ]
+        } else {
+            &["aws:principalarn", "aws:principaltype"]
+        };
+        let mut c = Context::partial();
+        for (k, v) in req.context.iter() {
+            if !unknown.contains(&k.to_ascii_lowercase().as_str()) {
+                c.insert(k, v.clone());
+            }
+        }
+        req.context = c;
+    }
+    let set = PolicySet {
+        identity_unknown: req.principal.has_identity_policies(),
+        resource: Some(Labeled::new(
+            format!("trust policy of {}", role.arn),
+            &role.trust_policy,
+        )),
+        rcps: org_levels(snap.rcps_for(&acct.id), "RCP"),
+        ..Default::default()
+    };
+    let (decision, cond) = decide(&req, &set);
+    if decision.is_possible() {
+        out.push((
+            Source::External {
+                id: id.to_string(),
+                kind,
+                account,
+                internal,
+            },
+            action.to_string(),
+            ai,
+            ri,
+            decision,
+            cond,
+        ));
+    }
+}

@@ -1,0 +1,204 @@
+use trustgate_access::{caller_context, caller_set, NodeKind};
+use trustgate_model::PrincipalRef;
+use trustgate_policy::{decide, Request};
+
+use crate::context::ScanContext;
+use crate::finding::Finding;
+
+crate::declare_rule!(EscalationToCrossAccount {
+    id: "TG018",
+    name: "escalation-to-cross-account",
+    title: "Principal can escalate inside its account into a cross-account or admin role",
+    severity: High,
+    what: "For every non-admin user and role, asks the policy engine whether it can (pathfinding.cloud edge types in brackets): rewrite the trust policy of an admin or cross-account role of its account (`iam:UpdateAssumeRolePolicy` [iam-012]); grow the permissions of a role assumable from another account (`iam:AttachRolePolicy` [iam-009], `iam:PutRolePolicy` [iam-005]); or act as an admin role by passing it to compute it controls (`iam:PassRole` with `lambda:CreateFunction` [lambda-001] or `ec2:RunInstances` [ec2-001]).",
+    why: "Escalation inside one account becomes lateral movement across accounts: whoever can edit a cross-account role's trust or permissions decides what the other account can do here, and whoever can pass an admin role to a Lambda function is admin.",
+    example: "{\"Effect\": \"Allow\", \"Action\": \"iam:UpdateAssumeRolePolicy\", \"Resource\": \"*\"} on a developer role in an account with an admin role",
+    fix: "Scope IAM write actions to the roles the principal manages (by path or name prefix, e.g. `arn:aws:iam::ACCOUNT:role/app/*`), keep admin and cross-account roles out of that scope, and restrict `iam:PassRole` with `iam:PassedToService` and explicit role ARNs.",
+});
+
+/// One escalation edge type.
+struct Check {
+    actions: &'static [&'static str],
+    /// Applies to admin-equivalent targets / to targets assumable from other accounts.
+    for_admin: bool,
+    for_cross: bool,
+    /// For PassRole edges: the service the target role must trust to be usable.
+    service: Option<&'static str>,
+    id: &'static str,
+    what: &'static str,
+}
+
+const CHECKS: [Check; 5] = [
+    Check {
+        actions: &["iam:UpdateAssumeRolePolicy"],
+        for_admin: true,
+        for_cross: true,
+        service: None,
+        id: "iam-012",
+        what: "rewrite its trust policy",
+    },
+    Check {
+        actions: &["iam:AttachRolePolicy"],
+        for_admin: false,
+        for_cross: true,
+        service: None,
+        id: "iam-009",
+        what: "attach any managed policy to it",
+    },
+    Check {
+        actions: &["iam:PutRolePolicy"],
+        for_admin: false,
+        for_cross: true,
+        service: None,
+        id: "iam-005",
+        what: "write an inline policy into it",
+    },
+    Check {
+        actions: &["iam:PassRole", "lambda:CreateFunction"],
+        for_admin: true,
+        for_cross: false,
+        service: Some("lambda.amazonaws.com"),
+        id: "lambda-001",
+        what: "pass it to a new Lambda function",
+    },
+    Check {
+        actions: &["iam:PassRole", "ec2:RunInstances"],
+        for_admin: true,
+        for_cross: false,
+        service: Some("ec2.amazonaws.com"),
+        id: "ec2-001",
+        what: "pass it to a new EC2 instance",
+    },
+];
+
+/// Whether a role's trust policy lets an AWS service assume it.
+fn trusts_service(role: &trustgate_model::Role, service: &str) -> bool {
+    crate::trust::trust_entries(&role.trust_policy)
+        .iter()
+        .any(|e| {
+            e.kind == crate::trust::TrustedKind::Service
+                && e.principal.eq_ignore_ascii_case(service)
+        })
+}
+
+impl EscalationToCrossAccount {
+    pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
+        let (Some(g), Some(snap)) = (cx.graph, cx.snapshot) else {
+            return;
+        };
+        let cross: std::collections::HashSet<&str> = cx
+            .roles
+            .iter()
+            .filter(|r| r.is_cross_account())
+            .map(|r| r.arn)
+            .collect();
+        let admin: std::collections::HashSet<&str> = g
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Role && n.admin)
+            .map(|n| n.id.as_str())
+            .collect();
+        for (ai, acct) in snap.accounts.iter().enumerate() {
+            let targets: Vec<(&trustgate_model::Role, bool, bool)> = acct
+                .roles
+                .iter()
+                .filter_map(|r| {
+                    let (a, c) = (
+                        admin.contains(r.arn.as_str()),
+                        cross.contains(r.arn.as_str()),
+                    );
+                    (a || c).then_some((r, a, c))
+                })
+                .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let principals = (0..acct.roles.len())
+                .map(|i| {
+                    (
+                        PrincipalRef::Role {
+                            account: ai,
+                            index: i,
+                        },
+                        acct.roles[i].arn.as_str(),
+                    )
+                })
+                .chain((0..acct.users.len()).map(|i| {
+                    (
+                        PrincipalRef::User {
+                            account: ai,
+                            index: i,
+                        },
+                        acct.users[i].arn.as_str(),
+                    )
+                }));
+            for (p, p_arn) in principals {
+                if admin.contains(p_arn) {
+                    continue; // admins can do anything already (TG007 covers what matters)
+                }
+                let set = caller_set(snap, p);
+                let allowed = |action: &str, resource: &str| -> bool {
+                    let Ok(mut req) =
+                        Request::new(p_arn, action, resource, None, caller_context(snap, p))
+                    else {
+                        return false;
+                    };
+                    req.has_permission_boundary = set.permission_boundary.is_some();
+                    decide(&req, &set).0.is_possible()
+                };
+                // Cheap pre-check: can it do any of these actions on anything at all?
+                let any = CHECKS.iter().any(|c| {
+                    allowed(c.actions[0], "*")
+                        || allowed(c.actions[0], &format!("arn:aws:iam::{}:role/x", acct.id))
+                });
+                if !any {
+                    continue;
+                }
+                for &(role, is_admin, is_cross) in &targets {
+                    let target = role.arn.as_str();
+                    if target == p_arn {
+                        continue;
+                    }
+                    for c in &CHECKS {
+                        if !((c.for_admin && is_admin) || (c.for_cross && is_cross)) {
+                            continue;
+                        }
+                        if c.service.is_some_and(|svc| !trusts_service(role, svc)) {
+                            continue; // the service could not assume it
+                        }
+                        let ok = c.actions.iter().all(|a| {
+                            let resource = if a.starts_with("iam:") { target } else { "*" };
+                            allowed(a, resource)
+                        });
+                        if !ok {
+                            continue;
+                        }
+                        let kind = if is_admin {
+                            "admin-equivalent"
+                        } else {
+                            "cross-account"
+                        };
+                        out.push(
+                            Finding::new(
+                                Self::DOC.id,
+                                Self::DOC.severity,
+                                p_arn,
+                                &acct.id,
+                                &format!("{target}|{}", c.id),
+                                format!(
+                                    "{p_arn} can take over the {kind} role {target}: it can {} ({}, pathfinding.cloud {})",
+                                    c.what,
+                                    c.actions.join(" + "),
+                                    c.id
+                                ),
+                            )
+                            .with("target", target)
+                            .with("actions", c.actions)
+                            .with("edgeType", c.id),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
