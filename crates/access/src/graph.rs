@@ -502,17 +502,27 @@ fn edges_into(snap: &Snapshot, ai: usize, ri: usize, assumers: &[Vec<PrincipalRe
         };
         for p in &principals {
             if p.is_wildcard() {
-                external_edge(
-                    snap,
-                    ai,
-                    ri,
-                    "*",
-                    NodeKind::Public,
-                    None,
-                    false,
-                    "sts:AssumeRole",
-                    &mut out,
-                );
+                if allowed.contains(&"sts:AssumeRole") {
+                    external_edge(
+                        snap,
+                        ai,
+                        ri,
+                        "*",
+                        NodeKind::Public,
+                        None,
+                        false,
+                        "sts:AssumeRole",
+                        &mut out,
+                    );
+                    // Anyone includes every principal of the snapshot whose own policies can
+                    // grant sts:AssumeRole (wildcard trusts are rare; this stays linear in
+                    // the number of such principals).
+                    for candidates in assumers {
+                        for &candidate in candidates {
+                            try_principal(candidate, "sts:AssumeRole", &mut out);
+                        }
+                    }
+                }
                 continue;
             }
             match p.kind {
