@@ -21,7 +21,8 @@ use trustgate_policy::{
     PrincipalKind, Request,
 };
 
-use crate::sources::{caller_context, caller_set, org_levels, principal_policies};
+use crate::prepared::PreparedPrincipals;
+use crate::sources::{org_levels, principal_policies};
 
 /// What a node stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,6 +110,16 @@ impl AccessGraph {
     /// Builds the graph for a snapshot. `admin` says which roles are admin-equivalent
     /// (computed once by the caller, e.g. with [`crate::Summarizer`]).
     pub fn build(snap: &Snapshot, admin: &dyn Fn(PrincipalRef) -> bool) -> AccessGraph {
+        let prepared = PreparedPrincipals::new(snap);
+        Self::build_prepared(snap, &prepared, admin)
+    }
+
+    /// [`AccessGraph::build`] reusing principals already prepared.
+    pub fn build_prepared(
+        snap: &Snapshot,
+        prepared: &PreparedPrincipals<'_>,
+        admin: &dyn Fn(PrincipalRef) -> bool,
+    ) -> AccessGraph {
         let mut g = AccessGraph::default();
         // Nodes for every role and user of the snapshot.
         for (ai, acct) in snap.accounts.iter().enumerate() {
@@ -182,7 +193,7 @@ impl AccessGraph {
             .collect();
         let found: Vec<Vec<Found>> = roles
             .par_iter()
-            .map(|&(ai, ri)| edges_into(snap, ai, ri, &assumers))
+            .map(|&(ai, ri)| edges_into(snap, prepared, ai, ri, &assumers))
             .collect();
 
         for batch in found {
@@ -435,36 +446,33 @@ type Found = (
 );
 
 /// All edges into one role.
-fn edges_into(snap: &Snapshot, ai: usize, ri: usize, assumers: &[Vec<PrincipalRef>]) -> Vec<Found> {
+fn edges_into(
+    snap: &Snapshot,
+    prepared: &PreparedPrincipals<'_>,
+    ai: usize,
+    ri: usize,
+    assumers: &[Vec<PrincipalRef>],
+) -> Vec<Found> {
     let acct = &snap.accounts[ai];
     let role = &acct.roles[ri];
     let mut out = Vec::new();
-    let rcps = || org_levels(snap.rcps_for(&acct.id), "RCP");
-    let trust = || Labeled::new(format!("trust policy of {}", role.arn), &role.trust_policy);
+    let rcps = org_levels(snap.rcps_for(&acct.id), "RCP");
+    let trust = Labeled::new(format!("trust policy of {}", role.arn), &role.trust_policy);
 
     let try_principal = |p: PrincipalRef, action: &str, out: &mut Vec<Found>| {
-        let arn = match p {
-            PrincipalRef::Role { account, index } => &snap.accounts[account].roles[index].arn,
-            PrincipalRef::User { account, index } => &snap.accounts[account].users[index].arn,
-            PrincipalRef::Group { .. } => return,
+        let Some(caller) = prepared.get(p) else {
+            return;
         };
-        if *arn == role.arn {
+        if caller.arn == role.arn {
             return;
         }
-        let Ok(mut req) = Request::new(
-            arn,
+        let (kind, cond) = caller.decide(
             action,
             &role.arn,
             Some(&acct.id),
-            caller_context(snap, p),
-        ) else {
-            return;
-        };
-        let mut set = caller_set(snap, p);
-        req.has_permission_boundary = set.permission_boundary.is_some();
-        set.resource = Some(trust());
-        set.rcps = rcps();
-        let (kind, cond) = decide(&req, &set);
+            Some(&trust),
+            rcps.as_deref(),
+        );
         if kind.is_possible() {
             out.push((Source::Principal(p), action.to_string(), ai, ri, kind, cond));
         }

@@ -6,9 +6,9 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use trustgate_model::{PolicyRef, PrincipalRef, Snapshot};
-use trustgate_policy::{decide, Effect, Policy, PolicySet, Request};
+use trustgate_policy::{Effect, Policy};
 
-use crate::sources::{caller_context, principal_policies};
+use crate::prepared::{Prepared, PreparedPrincipals};
 
 /// What the role can do once assumed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -46,80 +46,35 @@ pub const ADMIN_PROBES: [&str; 10] = [
     "kms:CreateKey",
 ];
 
-/// Whether the principal's identity-based policies (capped by its boundary) allow `action`
-/// on `resource`, possibly under conditions.
-fn allows(
-    set: &PolicySet<'_>,
-    snap: &Snapshot,
-    p: PrincipalRef,
-    arn: &str,
-    action: &str,
-    resource: &str,
-) -> bool {
-    let ctx = caller_context(snap, p);
-    match Request::new(arn, action, resource, None, ctx) {
-        Ok(mut req) => {
-            req.has_permission_boundary = set.permission_boundary.is_some();
-            decide(&req, set).0.is_possible()
-        }
-        Err(_) => false,
-    }
-}
-
-fn identity_set(snap: &Snapshot, p: PrincipalRef) -> PolicySet<'_> {
-    let own = principal_policies(snap, p);
-    PolicySet {
-        identity: own.identity,
-        permission_boundary: own.boundary,
-        ..Default::default()
-    }
-}
-
-fn principal_arn(snap: &Snapshot, p: PrincipalRef) -> Option<&str> {
-    match p {
-        PrincipalRef::Role { account, index } => Some(&snap.accounts[account].roles[index].arn),
-        PrincipalRef::User { account, index } => Some(&snap.accounts[account].users[index].arn),
-        PrincipalRef::Group { .. } => None,
-    }
-}
-
 const FULL_ADMIN: &str = "allows every administrative action probed on every resource";
 
-/// Whether the identity policies (capped by the boundary) allow every probe action on `*`.
-fn full_admin(snap: &Snapshot, p: PrincipalRef) -> bool {
-    let Some(arn) = principal_arn(snap, p) else {
-        return false;
-    };
-    let set = identity_set(snap, p);
-    ADMIN_PROBES
-        .iter()
-        .all(|a| allows(&set, snap, p, arn, a, "*"))
+/// Whether the principal's own policies (with boundary and SCPs) allow every probe on `*`.
+fn full_admin(p: &Prepared<'_>) -> bool {
+    ADMIN_PROBES.iter().all(|a| p.may(a, "*"))
 }
 
 /// Self-escalation: a principal that can rewrite its own permissions is admin in waiting —
 /// unless a boundary caps what any new policy could grant.
-fn self_escalation(snap: &Snapshot, p: PrincipalRef) -> Option<String> {
-    let arn = principal_arn(snap, p)?;
-    let set = identity_set(snap, p);
-    if set.permission_boundary.is_some() {
+fn self_escalation(p: &Prepared<'_>) -> Option<String> {
+    if p.set.permission_boundary.is_some() {
         return None;
     }
-    let (put, attach) = match p {
+    let (put, attach) = match p.principal {
         PrincipalRef::Role { .. } => ("iam:PutRolePolicy", "iam:AttachRolePolicy"),
         _ => ("iam:PutUserPolicy", "iam:AttachUserPolicy"),
     };
     for action in [put, attach] {
-        if allows(&set, snap, p, arn, action, arn) {
+        if p.may(action, p.arn) {
             return Some(format!(
                 "can rewrite its own permissions ({action} on itself)"
             ));
         }
     }
-    let account = trustgate_policy::Arn::parse(arn)
+    let account = trustgate_policy::Arn::parse(p.arn)
         .map(|a| a.account)
         .unwrap_or("");
     let any_policy = format!("arn:aws:iam::{account}:policy/any-customer-managed-policy");
-    if allows(&set, snap, p, arn, "iam:CreatePolicyVersion", &any_policy) {
+    if p.may("iam:CreatePolicyVersion", &any_policy) {
         return Some(
             "can rewrite its own permissions (iam:CreatePolicyVersion on its account's policies)"
                 .into(),
@@ -130,10 +85,11 @@ fn self_escalation(snap: &Snapshot, p: PrincipalRef) -> Option<String> {
 
 /// Decides admin-equivalence for a role or user: the reason, or None.
 pub fn admin_equivalence(snap: &Snapshot, p: PrincipalRef) -> Option<String> {
-    if full_admin(snap, p) {
+    let prepared = Prepared::new(snap, p)?;
+    if full_admin(&prepared) {
         return Some(FULL_ADMIN.into());
     }
-    self_escalation(snap, p)
+    self_escalation(&prepared)
 }
 
 /// The access level an action pattern falls in, by IAM naming conventions.
@@ -223,15 +179,23 @@ type Reach = (bool, Vec<String>, Vec<String>);
 /// results for roles without inline policies are cached by their attached policies.
 pub struct Summarizer<'s> {
     snap: &'s Snapshot,
+    prepared: PreparedPrincipals<'s>,
     cache: Mutex<HashMap<Vec<usize>, Reach>>,
 }
 
 impl<'s> Summarizer<'s> {
+    /// Prepares every principal of the snapshot (reusable through [`Summarizer::prepared`]).
     pub fn new(snap: &'s Snapshot) -> Self {
         Summarizer {
             snap,
+            prepared: PreparedPrincipals::new(snap),
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The prepared principals, for further questions (the access graph).
+    pub fn prepared(&self) -> &PreparedPrincipals<'s> {
+        &self.prepared
     }
 
     pub fn summarize(&self, p: PrincipalRef) -> PermissionSummary {
@@ -253,7 +217,7 @@ impl<'s> Summarizer<'s> {
         let reason = if full {
             Some(FULL_ADMIN.to_string())
         } else {
-            self_escalation(self.snap, p)
+            self.prepared.get(p).and_then(self_escalation)
         };
         let (policies, unknown_policies) = self.policy_names(p);
         PermissionSummary {
@@ -359,6 +323,7 @@ impl<'s> Summarizer<'s> {
         } else {
             services.into_iter().collect()
         };
-        (full_admin(self.snap, p), services, access_levels)
+        let full = self.prepared.get(p).is_some_and(full_admin);
+        (full, services, access_levels)
     }
 }

@@ -72,7 +72,7 @@ impl Org {
 
 fn build(snap: &Snapshot) -> AccessGraph {
     let s = Summarizer::new(snap);
-    AccessGraph::build(snap, &|p| s.summarize(p).admin_equivalent)
+    AccessGraph::build_prepared(snap, s.prepared(), &|p| s.summarize(p).admin_equivalent)
 }
 
 fn edge<'g>(g: &'g AccessGraph, from: &str, to: &str) -> Option<&'g trustgate_access::Edge> {

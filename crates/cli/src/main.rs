@@ -41,6 +41,8 @@ enum Command {
     Eval(cmd::eval::Args),
     /// The rule catalogue, or one rule's documentation
     Rules(cmd::rules::Args),
+    /// Write a deterministic synthetic organization (for benchmarks and scale tests)
+    Synth(cmd::synth::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => cmd::paths::run_graph(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Synth(args) => cmd::synth::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
 //! The request being decided: who, what, on which resource, and the request context.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::arn::{Arn, PrincipalId};
@@ -34,7 +36,7 @@ pub enum Absent {
     /// Partial evaluation: an absent key is *unknown* — it may or may not be sent, with any
     /// value — except the keys listed (lower-case; an entry ending in `*` is a prefix), which
     /// are known to be absent.
-    Unknown { known_absent: Vec<String> },
+    Unknown { known_absent: Arc<Vec<String>> },
 }
 
 /// The outcome of looking a key up.
@@ -50,7 +52,8 @@ pub enum Lookup<'a> {
 pub struct Context {
     /// (lower-cased key, key as given, value). A short vector: requests carry few keys and a
     /// linear scan beats hashing here.
-    entries: Vec<(String, String, ContextValue)>,
+    /// Shared until changed: one caller's context is cloned for many requests.
+    entries: Arc<Vec<(String, String, ContextValue)>>,
     pub absent: Absent,
 }
 
@@ -62,9 +65,9 @@ impl Context {
     /// A context for partial evaluation: keys not set are unknown.
     pub fn partial() -> Self {
         Context {
-            entries: Vec::new(),
+            entries: Arc::new(Vec::new()),
             absent: Absent::Unknown {
-                known_absent: Vec::new(),
+                known_absent: Arc::new(Vec::new()),
             },
         }
     }
@@ -72,10 +75,11 @@ impl Context {
     /// Sets a key (replacing any previous value).
     pub fn insert(&mut self, key: &str, value: ContextValue) {
         let lower = key.to_ascii_lowercase();
-        if let Some(e) = self.entries.iter_mut().find(|e| e.0 == lower) {
+        let entries = Arc::make_mut(&mut self.entries);
+        if let Some(e) = entries.iter_mut().find(|e| e.0 == lower) {
             e.2 = value;
         } else {
-            self.entries.push((lower, key.to_string(), value));
+            entries.push((lower, key.to_string(), value));
         }
     }
 
@@ -93,7 +97,10 @@ impl Context {
     /// Marks a key (or a prefix ending in `*`) as known to be absent in partial evaluation.
     pub fn mark_absent(&mut self, key: &str) {
         if let Absent::Unknown { known_absent } = &mut self.absent {
-            known_absent.push(key.to_ascii_lowercase());
+            let key = key.to_ascii_lowercase();
+            if !known_absent.contains(&key) {
+                Arc::make_mut(known_absent).push(key);
+            }
         }
     }
 
@@ -181,6 +188,40 @@ impl Request {
         };
         req.fill_default_keys();
         Ok(req)
+    }
+
+    /// Builds a request for a principal already parsed (the fast path when one caller makes
+    /// many requests): no parsing; the context should already hold what the caller's
+    /// defaults would add, which are filled in otherwise.
+    pub fn for_principal(
+        principal: PrincipalId,
+        principal_text: &str,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        context: Context,
+    ) -> Request {
+        let resource_account = resource_account
+            .map(str::to_string)
+            .or_else(|| {
+                Arn::parse(resource)
+                    .map(|a| a.account)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+            })
+            .or_else(|| principal.account().map(str::to_string));
+        let mut req = Request {
+            principal,
+            principal_text: principal_text.to_string(),
+            action: action.to_string(),
+            action_lower: action.to_ascii_lowercase(),
+            resource: resource.to_string(),
+            resource_account,
+            context,
+            has_permission_boundary: false,
+        };
+        req.fill_default_keys();
+        req
     }
 
     /// Whether caller and resource are in the same account.

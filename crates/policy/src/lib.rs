@@ -41,8 +41,8 @@ pub mod variables;
 pub use arn::{Arn, PrincipalId};
 pub use ast::*;
 pub use authorize::{
-    authorize, decide, resource_policy_required, resource_policy_required_for, Decision,
-    DecisionKind, Labeled, Layer, PolicySet, PolicySource, Reason,
+    authorize, decide, decide_split, resource_policy_required, resource_policy_required_for,
+    Decision, DecisionKind, Labeled, Layer, PolicySet, PolicySource, Reason,
 };
 pub use context::{Absent, Context, ContextValue, Lookup, Request};
 pub use eval::{evaluate_policy, Grant, PolicyResult, PolicyRole};

@@ -97,4 +97,6 @@ pub struct ScanContext<'a> {
     pub graph: Option<&'a trustgate_access::AccessGraph>,
     /// The snapshot itself, for rules that ask the policy engine about principals.
     pub snapshot: Option<&'a trustgate_model::Snapshot>,
+    /// Every principal prepared for policy questions.
+    pub prepared: Option<&'a trustgate_access::PreparedPrincipals<'a>>,
 }

@@ -33,7 +33,11 @@ fn known_policies<'s>(
 
 /// Builds the per-role views every rule reads.
 pub fn role_views<'s>(snap: &'s Snapshot) -> Vec<RoleView<'s>> {
-    let summarizer = Summarizer::new(snap);
+    role_views_with(snap, &Summarizer::new(snap))
+}
+
+/// [`role_views`] with a summarizer (and its prepared principals) the caller keeps.
+pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> Vec<RoleView<'s>> {
     let is_internal = |a: &str| snap.is_internal(a);
     let org_id = snap.org_id();
     let refs: Vec<(usize, usize)> = snap
@@ -145,17 +149,28 @@ fn redact(c: &ConditionView) -> ConditionView {
 
 /// Runs the whole scan.
 pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
-    let views = role_views(snap);
+    let timings = std::env::var_os("TRUSTGATE_TIMINGS").is_some();
+    let clock = std::time::Instant::now();
+    let phase = |name: &str| {
+        if timings {
+            eprintln!("trustgate: {name}: {:.3}s", clock.elapsed().as_secs_f64());
+        }
+    };
+    let summarizer = Summarizer::new(snap);
+    phase("principals prepared");
+    let views = role_views_with(snap, &summarizer);
+    phase("roles analyzed (trust entries, permission summaries)");
     let registry = registry_of(snap, &views);
     let admin_roles: std::collections::HashSet<&str> = views
         .iter()
         .filter(|v| v.permissions.admin_equivalent)
         .map(|v| v.arn)
         .collect();
-    let graph = AccessGraph::build(snap, &|p| match snap.role(p) {
+    let graph = AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| match snap.role(p) {
         Some((_, r)) => admin_roles.contains(r.arn.as_str()),
         None => false,
     });
+    phase("access graph built");
 
     let mut principals = Vec::new();
     for acct in &snap.accounts {
@@ -223,6 +238,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         account_has_users: &account_has_users,
         graph: Some(&graph),
         snapshot: Some(snap),
+        prepared: Some(summarizer.prepared()),
     };
     let rules: Vec<&dyn Rule> = catalogue()
         .into_iter()
@@ -241,6 +257,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
             out
         })
         .collect();
+    phase("rules run");
     let mut output = ScanOutput {
         findings,
         warnings: snap.warnings.clone(),

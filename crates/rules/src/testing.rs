@@ -121,6 +121,7 @@ impl Fixture {
             account_has_users: &|a: &str| a == "222222222222",
             graph: None,
             snapshot: None,
+            prepared: None,
         };
         let rule = catalogue()
             .into_iter()

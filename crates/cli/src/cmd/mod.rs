@@ -7,3 +7,4 @@ pub mod registry;
 pub mod rules;
 pub mod scan;
 pub mod snapshot_args;
+pub mod synth;

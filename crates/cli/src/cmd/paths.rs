@@ -47,7 +47,9 @@ pub enum Format {
 /// Builds the graph with admin-equivalence decided once per role.
 pub fn build_graph(snap: &Snapshot) -> AccessGraph {
     let summarizer = Summarizer::new(snap);
-    AccessGraph::build(snap, &|p| summarizer.summarize(p).admin_equivalent)
+    AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| {
+        summarizer.summarize(p).admin_equivalent
+    })
 }
 
 fn select(g: &AccessGraph, spec: &str, what: &str) -> CliResult<Vec<usize>> {

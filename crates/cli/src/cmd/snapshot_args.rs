@@ -25,7 +25,14 @@ impl LoadArgs {
             keep_going: self.keep_going,
             known_accounts_file: self.known_accounts.clone(),
         };
+        let clock = std::time::Instant::now();
         let snap = Snapshot::load(path, &opts).map_err(|e| CliError::Input(e.to_string()))?;
+        if std::env::var_os("TRUSTGATE_TIMINGS").is_some() {
+            eprintln!(
+                "trustgate: snapshot loaded: {:.3}s",
+                clock.elapsed().as_secs_f64()
+            );
+        }
         for w in &snap.warnings {
             eprintln!("trustgate: warning: {w}");
         }

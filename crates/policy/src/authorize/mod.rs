@@ -229,7 +229,6 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
     let core = evaluate_layers(req, set, explain);
     let summary = summarize(SummaryInput {
         req,
-        set,
         kind: core.kind,
         all: &core.all,
         scp_ok: &core.scp_ok,
@@ -241,6 +240,7 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
         res_account: &core.res_account,
         required: core.required,
         has_identity: core.has_identity,
+        has_resource: core.has_resource,
         allowed_when: &core.allowed_when,
     });
     let reasons = if explain {
@@ -258,7 +258,27 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
 
 /// The decision alone (no summary, no reasons): the fast path for graph building.
 pub fn decide(req: &Request, set: &PolicySet<'_>) -> (DecisionKind, Expr) {
-    let core = evaluate_layers(req, set, false);
+    let core = evaluate_layers_split(
+        req,
+        set,
+        set.resource.as_ref(),
+        set.rcps.as_deref(),
+        false,
+        false,
+    );
+    (core.kind, core.allowed_when)
+}
+
+/// [`decide`] with the target's side given apart from the caller's: the caller's prepared
+/// set (identity, boundary, SCPs) is reused across many targets without being cloned. The
+/// `resource` and `rcps` given here replace those of `caller`.
+pub fn decide_split(
+    req: &Request,
+    caller: &PolicySet<'_>,
+    resource: Option<&Labeled<'_>>,
+    rcps: Option<&[Vec<Labeled<'_>>]>,
+) -> (DecisionKind, Expr) {
+    let core = evaluate_layers_split(req, caller, resource, rcps, false, false);
     (core.kind, core.allowed_when)
 }
 
@@ -275,45 +295,66 @@ struct Core<'a> {
     res_account: Expr,
     required: bool,
     has_identity: bool,
+    has_resource: bool,
 }
 
 fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> Core<'s> {
-    let mut denies: Vec<Expr> = Vec::new();
-    let mut all: Vec<Evaluated> = Vec::new();
+    evaluate_layers_split(
+        req,
+        set,
+        set.resource.as_ref(),
+        set.rcps.as_deref(),
+        explain,
+        true,
+    )
+}
+
+fn evaluate_layers_split<'s>(
+    req: &Request,
+    set: &'s PolicySet<'_>,
+    resource: Option<&'s Labeled<'_>>,
+    rcps: Option<&'s [Vec<Labeled<'_>>]>,
+    explain: bool,
+    keep_all: bool,
+) -> Core<'s> {
+    // Folded as we go; `all` (every policy's result) only when someone will read it.
+    let mut deny = Expr::False;
+    let mut all: Option<Vec<Evaluated>> = keep_all.then(Vec::new);
 
     // Organization guardrails: every level must allow.
     let scp_ok = match &set.scps {
         Some(levels) if applies_scps(&req.principal) => {
-            gate_levels(levels, req, Layer::Scp, explain, &mut denies, &mut all)
+            gate_levels(levels, req, Layer::Scp, explain, &mut deny, &mut all)
         }
         _ => Expr::True,
     };
-    let rcp_ok = match &set.rcps {
-        Some(levels) => gate_levels(levels, req, Layer::Rcp, explain, &mut denies, &mut all),
+    let rcp_ok = match rcps {
+        Some(levels) => gate_levels(levels, req, Layer::Rcp, explain, &mut deny, &mut all),
         None => Expr::True,
     };
 
     // Identity-based policies.
-    let mut identity_allows = Vec::new();
-    if set.identity_unknown {
-        identity_allows.push(Expr::atom(Atom::Assumption {
+    let mut identity_allows = if set.identity_unknown {
+        Expr::atom(Atom::Assumption {
             description: format!(
                 "identity-based policies of {} (not in the snapshot) allow {}",
                 req.principal_text, req.action
             ),
-        }));
-    }
+        })
+    } else {
+        Expr::False
+    };
     for l in &set.identity {
         let e = eval_one(l, req, Layer::Identity, PolicyRole::IdentityLike, explain);
-        denies.push(e.result.deny.clone());
-        identity_allows.push(e.result.allow.clone());
-        all.push(e);
+        fold_or(&mut deny, &e.result.deny);
+        fold_or(&mut identity_allows, &e.result.allow);
+        keep(&mut all, e);
     }
     let identity = if matches!(req.principal, PrincipalId::Root { .. }) {
         // The root user is not limited by identity-based policies in its own account.
         Expr::True
     } else {
-        Expr::any(identity_allows)
+        identity_allows
     };
 
     let boundary_ok = match &set.permission_boundary {
@@ -325,9 +366,9 @@ fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> 
                 PolicyRole::IdentityLike,
                 explain,
             );
-            denies.push(e.result.deny.clone());
+            fold_or(&mut deny, &e.result.deny);
             let ok = e.result.allow.clone();
-            all.push(e);
+            keep(&mut all, e);
             ok
         }
         None => Expr::True,
@@ -341,24 +382,24 @@ fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> 
                 PolicyRole::IdentityLike,
                 explain,
             );
-            denies.push(e.result.deny.clone());
+            fold_or(&mut deny, &e.result.deny);
             let ok = e.result.allow.clone();
-            all.push(e);
+            keep(&mut all, e);
             ok
         }
         None => Expr::True,
     };
 
-    let (res_direct, res_role, res_account) = match &set.resource {
+    let (res_direct, res_role, res_account) = match resource {
         Some(l) => {
             let e = eval_one(l, req, Layer::Resource, PolicyRole::ResourceBased, explain);
-            denies.push(e.result.deny.clone());
+            fold_or(&mut deny, &e.result.deny);
             let triple = (
                 e.result.allow.clone(),
                 e.result.allow_role.clone(),
                 e.result.allow_account.clone(),
             );
-            all.push(e);
+            keep(&mut all, e);
             triple
         }
         None => (Expr::False, Expr::False, Expr::False),
@@ -390,7 +431,6 @@ fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> 
             .and(limits.clone())
     };
 
-    let deny = Expr::any(denies);
     let allowed_when = Expr::all([
         scp_ok.clone(),
         rcp_ok.clone(),
@@ -411,7 +451,7 @@ fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> 
     Core {
         kind,
         allowed_when,
-        all,
+        all: all.unwrap_or_default(),
         scp_ok,
         rcp_ok,
         identity,
@@ -421,6 +461,7 @@ fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> 
         res_account,
         required,
         has_identity,
+        has_resource: resource.is_some(),
     }
 }
 
@@ -441,21 +482,34 @@ fn gate_levels<'s>(
     req: &Request,
     layer: Layer,
     explain: bool,
-    denies: &mut Vec<Expr>,
-    all: &mut Vec<Evaluated<'s>>,
+    deny: &mut Expr,
+    all: &mut Option<Vec<Evaluated<'s>>>,
 ) -> Expr {
-    let mut gates = Vec::with_capacity(levels.len());
+    let mut gate = Expr::True;
     for level in levels {
-        let mut allows = Vec::with_capacity(level.len());
+        let mut allows = Expr::False;
         for l in level {
             let e = eval_one(l, req, layer, PolicyRole::IdentityLike, explain);
-            denies.push(e.result.deny.clone());
-            allows.push(e.result.allow.clone());
-            all.push(e);
+            fold_or(deny, &e.result.deny);
+            fold_or(&mut allows, &e.result.allow);
+            keep(all, e);
         }
-        gates.push(Expr::any(allows));
+        gate = gate.and(allows);
     }
-    Expr::all(gates)
+    gate
+}
+
+/// `acc = acc OR e`, without cloning when `acc` is already decided.
+fn fold_or(acc: &mut Expr, e: &Expr) {
+    if !acc.is_true() && !e.is_false() {
+        *acc = std::mem::replace(acc, Expr::False).or(e.clone());
+    }
+}
+
+fn keep<'s>(all: &mut Option<Vec<Evaluated<'s>>>, e: Evaluated<'s>) {
+    if let Some(v) = all {
+        v.push(e);
+    }
 }
 
 fn collect_reasons(all: &[Evaluated]) -> Vec<Reason> {
@@ -545,9 +599,8 @@ fn required_policy_name(req: &Request) -> &'static str {
     }
 }
 
-struct SummaryInput<'x, 'a> {
+struct SummaryInput<'x> {
     req: &'x Request,
-    set: &'x PolicySet<'a>,
     kind: DecisionKind,
     all: &'x [Evaluated<'x>],
     scp_ok: &'x Expr,
@@ -559,6 +612,7 @@ struct SummaryInput<'x, 'a> {
     res_account: &'x Expr,
     required: bool,
     has_identity: bool,
+    has_resource: bool,
     allowed_when: &'x Expr,
 }
 
@@ -598,12 +652,12 @@ fn summarize(s: SummaryInput) -> String {
             } else if s.rcp_ok.is_false() {
                 "no resource control policy at some level of the organization allows it".to_string()
             } else if !s.has_identity {
-                if s.set.resource.is_none() {
+                if !s.has_resource {
                     "the caller has no identity-based policies and there is no resource-based policy".to_string()
                 } else {
                     "the resource-based policy does not name this caller".to_string()
                 }
-            } else if s.required && s.set.resource.is_none() {
+            } else if s.required && !s.has_resource {
                 format!(
                     "the {} is required and was not provided",
                     required_policy_name(req)

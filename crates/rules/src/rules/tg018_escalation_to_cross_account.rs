@@ -1,6 +1,5 @@
-use trustgate_access::{caller_context, caller_set, NodeKind};
+use trustgate_access::NodeKind;
 use trustgate_model::PrincipalRef;
-use trustgate_policy::{decide, Request};
 
 use crate::context::ScanContext;
 use crate::finding::Finding;
@@ -83,7 +82,7 @@ fn trusts_service(role: &trustgate_model::Role, service: &str) -> bool {
 
 impl EscalationToCrossAccount {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        let (Some(g), Some(snap)) = (cx.graph, cx.snapshot) else {
+        let (Some(g), Some(snap), Some(prepared)) = (cx.graph, cx.snapshot, cx.prepared) else {
             return;
         };
         let cross: std::collections::HashSet<&str> = cx
@@ -99,7 +98,8 @@ impl EscalationToCrossAccount {
             .map(|n| n.id.as_str())
             .collect();
         for (ai, acct) in snap.accounts.iter().enumerate() {
-            let targets: Vec<(&trustgate_model::Role, bool, bool)> = acct
+            // (role, admin?, cross-account?, services its trust policy admits)
+            let targets: Vec<(&trustgate_model::Role, bool, bool, Vec<&str>)> = acct
                 .roles
                 .iter()
                 .filter_map(|r| {
@@ -107,7 +107,14 @@ impl EscalationToCrossAccount {
                         admin.contains(r.arn.as_str()),
                         cross.contains(r.arn.as_str()),
                     );
-                    (a || c).then_some((r, a, c))
+                    (a || c).then(|| {
+                        let services = CHECKS
+                            .iter()
+                            .filter_map(|c| c.service)
+                            .filter(|svc| trusts_service(r, svc))
+                            .collect();
+                        (r, a, c, services)
+                    })
                 })
                 .collect();
             if targets.is_empty() {
@@ -136,25 +143,28 @@ impl EscalationToCrossAccount {
                 if admin.contains(p_arn) {
                     continue; // admins can do anything already (TG007 covers what matters)
                 }
-                let set = caller_set(snap, p);
-                let allowed = |action: &str, resource: &str| -> bool {
-                    let Ok(mut req) =
-                        Request::new(p_arn, action, resource, None, caller_context(snap, p))
-                    else {
-                        return false;
-                    };
-                    req.has_permission_boundary = set.permission_boundary.is_some();
-                    decide(&req, &set).0.is_possible()
+                let Some(caller) = prepared.get(p) else {
+                    continue;
                 };
-                // Cheap pre-check: can it do any of these actions on anything at all?
-                let any = CHECKS.iter().any(|c| {
+                let allowed = |action: &str, resource: &str| caller.may(action, resource);
+                // Cheap pre-check: does any of its policies name these actions at all?
+                if !caller.may_name_any(&[
+                    "iam:updateassumerolepolicy",
+                    "iam:attachrolepolicy",
+                    "iam:putrolepolicy",
+                    "iam:passrole",
+                ]) {
+                    continue;
+                }
+                let passes = CHECKS.iter().any(|c| {
                     allowed(c.actions[0], "*")
                         || allowed(c.actions[0], &format!("arn:aws:iam::{}:role/x", acct.id))
                 });
-                if !any {
+                if !passes {
                     continue;
                 }
-                for &(role, is_admin, is_cross) in &targets {
+                for (role, is_admin, is_cross, services) in &targets {
+                    let (role, is_admin, is_cross) = (*role, *is_admin, *is_cross);
                     let target = role.arn.as_str();
                     if target == p_arn {
                         continue;
@@ -163,7 +173,7 @@ impl EscalationToCrossAccount {
                         if !((c.for_admin && is_admin) || (c.for_cross && is_cross)) {
                             continue;
                         }
-                        if c.service.is_some_and(|svc| !trusts_service(role, svc)) {
+                        if c.service.is_some_and(|svc| !services.contains(&svc)) {
                             continue; // the service could not assume it
                         }
                         let ok = c.actions.iter().all(|a| {

@@ -1,0 +1,145 @@
+//! Every principal of the snapshot prepared once for many questions: its caller-side policy
+//! set (identity, boundary, SCPs), its known context and its parsed identity. Graph building,
+//! permission summaries and escalation checks ask millions of questions; preparing each
+//! principal once keeps that work per question small.
+
+use rayon::prelude::*;
+use trustgate_model::{PrincipalRef, Snapshot};
+use trustgate_policy::{
+    decide_split, Context, DecisionKind, Expr, Labeled, PolicySet, PrincipalId, Request,
+};
+
+use crate::sources::{caller_context, caller_set};
+
+/// One principal, ready to ask questions about.
+pub struct Prepared<'s> {
+    pub principal: PrincipalRef,
+    pub arn: &'s str,
+    pub set: PolicySet<'s>,
+    pub context: Context,
+    id: PrincipalId,
+}
+
+impl<'s> Prepared<'s> {
+    pub fn new(snap: &'s Snapshot, p: PrincipalRef) -> Option<Prepared<'s>> {
+        let arn: &'s str = match p {
+            PrincipalRef::Role { account, index } => &snap.accounts[account].roles[index].arn,
+            PrincipalRef::User { account, index } => &snap.accounts[account].users[index].arn,
+            PrincipalRef::Group { .. } => return None,
+        };
+        let id = PrincipalId::parse(arn).ok()?;
+        Some(Prepared {
+            principal: p,
+            arn,
+            set: caller_set(snap, p),
+            context: caller_context(snap, p),
+            id,
+        })
+    }
+
+    /// A request by this principal.
+    pub fn request(&self, action: &str, resource: &str, resource_account: Option<&str>) -> Request {
+        let mut req = Request::for_principal(
+            self.id.clone(),
+            self.arn,
+            action,
+            resource,
+            resource_account,
+            self.context.clone(),
+        );
+        req.has_permission_boundary = self.set.permission_boundary.is_some();
+        req
+    }
+
+    /// Decides a request by this principal against a target's resource policy and RCPs.
+    pub fn decide(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        resource_policy: Option<&Labeled<'_>>,
+        rcps: Option<&[Vec<Labeled<'_>>]>,
+    ) -> (DecisionKind, Expr) {
+        let req = self.request(action, resource, resource_account);
+        decide_split(&req, &self.set, resource_policy, rcps)
+    }
+
+    /// A cheap filter before asking the engine: whether any of its identity-based policies
+    /// has an Allow statement covering one of the (lower-case) actions, on any resource and
+    /// under any condition. Unknown policies count as covering everything.
+    pub fn may_name_any(&self, actions_lower: &[&str]) -> bool {
+        self.set.identity.iter().any(|l| match &l.source {
+            trustgate_policy::PolicySource::Known(doc) => doc.statements.iter().any(|st| {
+                st.effect == trustgate_policy::Effect::Allow
+                    && actions_lower
+                        .iter()
+                        .any(|a| trustgate_policy::eval::statement_action_matches(st, a))
+            }),
+            trustgate_policy::PolicySource::Unknown => true,
+        })
+    }
+
+    /// Whether its own policies (with boundary and SCPs) may allow the action on the resource,
+    /// no resource policy involved.
+    pub fn may(&self, action: &str, resource: &str) -> bool {
+        self.decide(action, resource, None, None, None)
+            .0
+            .is_possible()
+    }
+}
+
+/// Every role and user of a snapshot, prepared (in parallel).
+pub struct PreparedPrincipals<'s> {
+    roles: Vec<Vec<Option<Prepared<'s>>>>,
+    users: Vec<Vec<Option<Prepared<'s>>>>,
+}
+
+impl<'s> PreparedPrincipals<'s> {
+    pub fn new(snap: &'s Snapshot) -> Self {
+        let roles = snap
+            .accounts
+            .par_iter()
+            .enumerate()
+            .map(|(ai, a)| {
+                (0..a.roles.len())
+                    .map(|i| {
+                        Prepared::new(
+                            snap,
+                            PrincipalRef::Role {
+                                account: ai,
+                                index: i,
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let users = snap
+            .accounts
+            .par_iter()
+            .enumerate()
+            .map(|(ai, a)| {
+                (0..a.users.len())
+                    .map(|i| {
+                        Prepared::new(
+                            snap,
+                            PrincipalRef::User {
+                                account: ai,
+                                index: i,
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        PreparedPrincipals { roles, users }
+    }
+
+    pub fn get(&self, p: PrincipalRef) -> Option<&Prepared<'s>> {
+        match p {
+            PrincipalRef::Role { account, index } => self.roles.get(account)?.get(index)?.as_ref(),
+            PrincipalRef::User { account, index } => self.users.get(account)?.get(index)?.as_ref(),
+            PrincipalRef::Group { .. } => None,
+        }
+    }
+}
