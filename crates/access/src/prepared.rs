@@ -28,11 +28,22 @@ impl<'s> Prepared<'s> {
             PrincipalRef::Group { .. } => return None,
         };
         let id = PrincipalId::parse(arn).ok()?;
+        // Fill in once the keys AWS sets for every request of this caller, so each request
+        // shares the context instead of copying it to add them.
+        let context = Request::for_principal(
+            id.clone(),
+            arn,
+            "sts:GetCallerIdentity",
+            "*",
+            None,
+            caller_context(snap, p),
+        )
+        .context;
         Some(Prepared {
             principal: p,
             arn,
             set: caller_set(snap, p),
-            context: caller_context(snap, p),
+            context,
             id,
         })
     }

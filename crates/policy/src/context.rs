@@ -54,6 +54,9 @@ pub struct Context {
     /// linear scan beats hashing here.
     /// Shared until changed: one caller's context is cloned for many requests.
     entries: Arc<Vec<(String, String, ContextValue)>>,
+    /// `aws:ResourceAccount`, kept apart: it changes with every request while the rest of a
+    /// caller's context is shared.
+    resource_account: Option<ContextValue>,
     pub absent: Absent,
 }
 
@@ -66,6 +69,7 @@ impl Context {
     pub fn partial() -> Self {
         Context {
             entries: Arc::new(Vec::new()),
+            resource_account: None,
             absent: Absent::Unknown {
                 known_absent: Arc::new(Vec::new()),
             },
@@ -108,6 +112,11 @@ impl Context {
     pub fn get_lower(&self, key_lower: &str) -> Lookup<'_> {
         if let Some(e) = self.entries.iter().find(|e| e.0 == key_lower) {
             return Lookup::Present(&e.2);
+        }
+        if key_lower == "aws:resourceaccount" {
+            if let Some(v) = &self.resource_account {
+                return Lookup::Present(v);
+            }
         }
         match &self.absent {
             Absent::Missing => Lookup::Missing,
@@ -275,7 +284,9 @@ impl Request {
             }
         }
         if let Some(acct) = &self.resource_account {
-            ctx.insert_default("aws:ResourceAccount", ContextValue::Single(acct.clone()));
+            if !ctx.contains("aws:ResourceAccount") {
+                ctx.resource_account = Some(ContextValue::Single(acct.clone()));
+            }
         }
     }
 }

@@ -134,6 +134,14 @@ pub fn action_matches(pattern_lower: &str, action_lower: &str) -> bool {
     if pattern_lower == "*" {
         return true;
     }
+    // Quick reject on the first byte (service prefixes rarely start with a wildcard).
+    match (
+        pattern_lower.as_bytes().first(),
+        action_lower.as_bytes().first(),
+    ) {
+        (Some(&p), Some(&a)) if p != a && p != b'*' && p != b'?' => return false,
+        _ => {}
+    }
     if !pattern_lower.contains(['*', '?']) {
         return pattern_lower == action_lower;
     }

@@ -110,11 +110,19 @@ impl Expr {
     }
 
     pub fn and(self, other: Expr) -> Expr {
-        Expr::all([self, other])
+        match (self, other) {
+            (Expr::False, _) | (_, Expr::False) => Expr::False,
+            (Expr::True, e) | (e, Expr::True) => e,
+            (a, b) => Expr::all([a, b]),
+        }
     }
 
     pub fn or(self, other: Expr) -> Expr {
-        Expr::any([self, other])
+        match (self, other) {
+            (Expr::True, _) | (_, Expr::True) => Expr::True,
+            (Expr::False, e) | (e, Expr::False) => e,
+            (a, b) => Expr::any([a, b]),
+        }
     }
 
     /// Conjunction of many; `True` when empty.
