@@ -459,11 +459,22 @@ fn edges_into(
     let rcps = org_levels(snap.rcps_for(&acct.id), "RCP");
     let trust = Labeled::new(format!("trust policy of {}", role.arn), &role.trust_policy);
 
-    let try_principal = |p: PrincipalRef, action: &str, out: &mut Vec<Found>| {
+    // `needs_identity`: the trust names the caller's account (or the caller is in another
+    // account), so the caller's own policies must allow — checked cheaply first.
+    let try_principal = |p: PrincipalRef,
+                         action: &str,
+                         needs_identity: bool,
+                         out: &mut Vec<Found>| {
         let Some(caller) = prepared.get(p) else {
             return;
         };
         if caller.arn == role.arn {
+            return;
+        }
+        let cross = !matches!(p, PrincipalRef::Role { account, .. } | PrincipalRef::User { account, .. } if account == ai);
+        if (needs_identity || cross)
+            && !caller.identity_may_cover(&action.to_ascii_lowercase(), &role.arn)
+        {
             return;
         }
         let (kind, cond) = caller.decide(
@@ -527,7 +538,7 @@ fn edges_into(
                     // the number of such principals).
                     for candidates in assumers {
                         for &candidate in candidates {
-                            try_principal(candidate, "sts:AssumeRole", &mut out);
+                            try_principal(candidate, "sts:AssumeRole", false, &mut out);
                         }
                     }
                 }
@@ -575,7 +586,7 @@ fn edges_into(
                         match snap.account_index(root_acct) {
                             Some(x) => {
                                 for &candidate in &assumers[x] {
-                                    try_principal(candidate, "sts:AssumeRole", &mut out);
+                                    try_principal(candidate, "sts:AssumeRole", true, &mut out);
                                 }
                             }
                             None => external_edge(
@@ -591,7 +602,7 @@ fn edges_into(
                             ),
                         }
                     } else if let Some(found) = snap.principal(&p.value) {
-                        try_principal(found, "sts:AssumeRole", &mut out);
+                        try_principal(found, "sts:AssumeRole", false, &mut out);
                     } else if let Some(arn) = trustgate_policy::Arn::parse(&p.value) {
                         let account = arn.account.to_string();
                         let internal = snap.is_internal(&account);

@@ -90,6 +90,29 @@ impl<'s> Prepared<'s> {
         })
     }
 
+    /// A cheap necessary condition: whether some Allow statement of its identity-based
+    /// policies covers the (lower-case) action on the resource, ignoring conditions (and
+    /// treating policy variables as matching). When false, no decision that needs the
+    /// caller's identity policies can allow. Unknown policies count as covering everything.
+    pub fn identity_may_cover(&self, action_lower: &str, resource: &str) -> bool {
+        use trustgate_policy::pattern::arn_matches;
+        self.set.identity_unknown
+            || self.set.identity.iter().any(|l| match &l.source {
+                trustgate_policy::PolicySource::Known(doc) => doc.statements.iter().any(|st| {
+                    st.effect == trustgate_policy::Effect::Allow
+                        && trustgate_policy::eval::statement_action_matches(st, action_lower)
+                        && st.resource.as_ref().is_none_or(|r| {
+                            let hit = r
+                                .resources
+                                .iter()
+                                .any(|p| p.contains("${") || arn_matches(p, resource));
+                            hit != r.negated || r.resources.iter().any(|p| p.contains("${"))
+                        })
+                }),
+                trustgate_policy::PolicySource::Unknown => true,
+            })
+    }
+
     /// Whether its own policies (with boundary and SCPs) may allow the action on the resource,
     /// no resource policy involved.
     pub fn may(&self, action: &str, resource: &str) -> bool {

@@ -298,6 +298,24 @@ impl Snapshot {
             snap.load_max_sessions(path)?;
         }
         if let Some(org) = &snap.organization {
+            let ids: Vec<&str> = snap.accounts.iter().map(|a| a.id.as_str()).collect();
+            for (kind, name) in [
+                (OrgPolicyType::ServiceControlPolicy, "SCP"),
+                (OrgPolicyType::ResourceControlPolicy, "RCP"),
+            ] {
+                let missing = org.levels_without(&ids, kind);
+                if !missing.is_empty() {
+                    let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
+                    snap.warnings.push(format!(
+                        "organization.json: no {name} is listed for {} level(s) of the organization ({}{}); AWS always has one there, so these levels are treated as not restricting",
+                        missing.len(),
+                        shown.join(", "),
+                        if missing.len() > 5 { ", …" } else { "" }
+                    ));
+                }
+            }
+        }
+        if let Some(org) = &snap.organization {
             for acct in &mut snap.accounts {
                 acct.name = org
                     .accounts

@@ -171,6 +171,13 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         None => false,
     });
     phase("access graph built");
+    if timings {
+        eprintln!(
+            "trustgate: graph: {} nodes, {} edges",
+            graph.nodes.len(),
+            graph.edges.len()
+        );
+    }
 
     let mut principals = Vec::new();
     for acct in &snap.accounts {

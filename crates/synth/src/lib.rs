@@ -35,13 +35,11 @@ pub struct SynthStats {
 }
 
 /// Vendor accounts (public, from the known_aws_accounts list shipped with trustgate).
-const VENDORS: [(&str, &str); 6] = [
+const VENDORS: [(&str, &str); 4] = [
     ("464622532012", "Datadog"),
-    ("414351767826", "Snowflake"),
-    ("803453451556", "Orca Security"),
-    ("615124646879", "Lacework"),
-    ("292425372637", "Wiz"),
-    ("754135023419", "New Relic"),
+    ("754728514883", "New Relic"),
+    ("454464851268", "Cloudhealth"),
+    ("107630771604", "SegmentIO"),
 ];
 
 /// A few of the service prefixes used to build the large read-only policy.
@@ -174,6 +172,20 @@ fn write_json(path: &Path, value: &Value) -> io::Result<u64> {
 }
 
 fn organization(org: &Org) -> Value {
+    // FullAWSAccess and RCPFullAWSAccess sit on every root, OU and account, as in AWS.
+    let every: Vec<String> = [
+        "r-root",
+        "ou-sec",
+        "ou-infra",
+        "ou-work",
+        "ou-prod",
+        "ou-nonprod",
+        "ou-sandbox",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(org.ids.iter().cloned())
+    .collect();
     let ous = [
         ("ou-sec", "Security", "r-root"),
         ("ou-infra", "Infrastructure", "r-root"),
@@ -210,7 +222,7 @@ fn organization(org: &Org) -> Value {
         "policies": [
             {"id": "p-FullAWSAccess", "name": "FullAWSAccess", "type": "SERVICE_CONTROL_POLICY",
              "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
-             "targets": ["r-root", "ou-sec", "ou-infra", "ou-work", "ou-prod", "ou-nonprod", "ou-sandbox"]},
+             "targets": every},
             {"id": "p-DenyLeave", "name": "DenyLeaveOrganization", "type": "SERVICE_CONTROL_POLICY",
              "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]},
              "targets": ["r-root"]},
@@ -221,7 +233,7 @@ fn organization(org: &Org) -> Value {
              "targets": ["ou-work"]},
             {"id": "p-RCPFull", "name": "RCPFullAWSAccess", "type": "RESOURCE_CONTROL_POLICY",
              "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
-             "targets": ["r-root"]},
+             "targets": every},
             {"id": "p-RCPOrgOnly", "name": "DenyExternalS3", "type": "RESOURCE_CONTROL_POLICY",
              "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
                  "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-synth0000001"}, "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]},

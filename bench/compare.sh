@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Whole-run benchmarks, reproducible with one command (see BENCHMARKS.md):
+#   bash bench/compare.sh            # 1000 accounts x 200 roles, and the Cloudsplaining comparison
+#   ACCOUNTS=100 bash bench/compare.sh   # a quicker run
+# Writes bench/out/results.md. Inputs come from `trustgate synth` with a fixed seed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACCOUNTS=${ACCOUNTS:-1000}
+ROLES=${ROLES:-200}
+SINGLE_ROLES=${SINGLE_ROLES:-5000}
+SEED=${SEED:-1}
+OUT=bench/out
+mkdir -p "$OUT"
+
+echo "== build (release)"
+cargo build --release --locked -q -p trustgate -p trustgate-synth --bins
+TG=target/release/trustgate
+FLOOR=target/release/parse-floor
+
+ORG="$OUT/org-${ACCOUNTS}x${ROLES}-s${SEED}"
+if [ ! -d "$ORG" ]; then
+  echo "== synth $ACCOUNTS accounts x $ROLES roles (seed $SEED)"
+  "$TG" synth --accounts "$ACCOUNTS" --roles "$ROLES" --seed "$SEED" --out "$ORG"
+fi
+SIZE=$(du -sb "$ORG" | cut -f1)
+
+measure() { # label, command...; prints "seconds max_rss_kb"
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || {
+    echo "$label failed:"; cat "$OUT/stderr.txt"; exit 1; }
+  cat "$OUT/time.txt"
+}
+
+echo "== parse floor (read + parse every file into serde_json::Value, in parallel)"
+sync; cat "$ORG"/*.json > /dev/null  # warm the page cache for both runs
+FLOOR_T=$(measure floor "$FLOOR" "$ORG")
+echo "   $FLOOR_T"
+echo "== trustgate scan (registry + findings + paths)"
+SCAN_T=$(measure scan "$TG" scan "$ORG" --format json -o "$OUT/scan.json")
+echo "   $SCAN_T"
+TRUSTGATE_TIMINGS=1 "$TG" scan "$ORG" --format json -o /dev/null 2> "$OUT/phases.txt" || true
+cat "$OUT/phases.txt"
+
+echo "== one account with $SINGLE_ROLES roles: trustgate vs cloudsplaining"
+ONE="$OUT/one-${SINGLE_ROLES}-s${SEED}"
+if [ ! -d "$ONE" ]; then
+  "$TG" synth --accounts 4 --roles "$SINGLE_ROLES" --seed "$SEED" --out "$ONE.tmp"
+  mkdir -p "$ONE"; cp "$ONE.tmp/100000000000.json" "$ONE/account.json"; rm -rf "$ONE.tmp"
+fi
+TG_ONE=$(measure scan-one "$TG" scan "$ONE/account.json" --format json -o "$OUT/one.json")
+echo "   trustgate: $TG_ONE"
+CS_T="not run"
+if [ "${SKIP_CLOUDSPLAINING:-}" = "" ]; then
+  if [ ! -x "$OUT/venv/bin/cloudsplaining" ]; then
+    python3 -m venv "$OUT/venv" && "$OUT/venv/bin/pip" install -q "cloudsplaining==0.9.1" || echo "cloudsplaining could not be installed"
+  fi
+  if [ -x "$OUT/venv/bin/cloudsplaining" ]; then
+    rm -rf "$OUT/cs-report"; mkdir -p "$OUT/cs-report"
+    CS_T=$(measure cloudsplaining "$OUT/venv/bin/cloudsplaining" scan --input-file "$ONE/account.json" --output "$OUT/cs-report" --skip-open-report)
+    echo "   cloudsplaining: $CS_T"
+  fi
+fi
+
+read -r FS FM <<<"$FLOOR_T"; read -r SS SM <<<"$SCAN_T"; read -r OS OM <<<"$TG_ONE"
+{
+  echo "# Benchmark results ($(date -u +%Y-%m-%d))"
+  echo
+  echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB."
+  echo "Input: \`trustgate synth --accounts $ACCOUNTS --roles $ROLES --seed $SEED\` ($((SIZE / 1000000)) MB)."
+  echo
+  echo "| run | wall s | peak RSS MB |"
+  echo "|---|---|---|"
+  echo "| parse floor (serde_json::Value, parallel) | $FS | $((FM / 1024)) |"
+  echo "| trustgate scan (registry + findings + paths) | $SS | $((SM / 1024)) |"
+  echo "| ratio scan / floor | $(python3 -c "print(round($SS/max($FS,0.001),1))") | |"
+  echo
+  echo "One account, $SINGLE_ROLES roles:"
+  echo
+  echo "| tool | wall s / peak RSS KB |"
+  echo "|---|---|"
+  echo "| trustgate scan | $TG_ONE |"
+  echo "| cloudsplaining 0.9.1 scan | $CS_T |"
+  echo
+  echo "Phases of the scan (TRUSTGATE_TIMINGS=1, cumulative):"
+  echo '```'
+  cat "$OUT/phases.txt"
+  echo '```'
+} > "$OUT/results.md"
+cat "$OUT/results.md"
