@@ -104,14 +104,20 @@ fn loads_accounts_org_resources_and_sessions() {
     assert!(snap.is_internal("222222222222"));
     assert!(!snap.is_internal("999999999999"));
     let scps = snap.scps_for("111111111111").unwrap();
-    assert_eq!(scps.len(), 3, "root, OU, account");
+    assert_eq!(
+        scps.len(),
+        2,
+        "root and OU; the account level lists no SCP, so it does not restrict (and is reported)"
+    );
+    assert_eq!(scps[1].target, "ou-a");
     assert_eq!(scps[0].policies.len(), 1);
     assert!(
         snap.scps_for("000000000000").is_none(),
         "management account"
     );
     assert_eq!(snap.resources.len(), 1);
-    assert!(snap.warnings.is_empty(), "{:?}", snap.warnings);
+    assert_eq!(snap.warnings.len(), 1, "{:?}", snap.warnings);
+    assert!(snap.warnings[0].contains("no SCP is listed for 2 level(s)"), "{:?}", snap.warnings);
 }
 
 #[test]
