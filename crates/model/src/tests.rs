@@ -117,7 +117,11 @@ fn loads_accounts_org_resources_and_sessions() {
     );
     assert_eq!(snap.resources.len(), 1);
     assert_eq!(snap.warnings.len(), 1, "{:?}", snap.warnings);
-    assert!(snap.warnings[0].contains("no SCP is listed for 2 level(s)"), "{:?}", snap.warnings);
+    assert!(
+        snap.warnings[0].contains("no SCP is listed for 2 level(s)"),
+        "{:?}",
+        snap.warnings
+    );
 }
 
 #[test]
