@@ -7,7 +7,9 @@
 //! * parsing a policy document;
 //! * the batch `eval` path over 10,000 cases in memory.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use trustgate_policy::request::for_each_case;
 use trustgate_policy::{
     authorize, decide, parse_policy, Context, ContextValue, Labeled, PolicySet, Request,
