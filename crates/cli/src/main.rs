@@ -39,6 +39,8 @@ enum Command {
     Graph(cmd::paths::GraphArgs),
     /// Evaluate requests against inline policies (the policy engine on its own)
     Eval(cmd::eval::Args),
+    /// Validate policy documents (grammar, security, unknown actions and keys, IAM's rules)
+    Lint(cmd::lint::Args),
     /// The rule catalogue, or one rule's documentation
     Rules(cmd::rules::Args),
     /// Write a deterministic synthetic organization (for benchmarks and scale tests)
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Can(args) => cmd::can::run(args),
         Command::Graph(args) => cmd::paths::run_graph(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Lint(args) => cmd::lint::run(args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Synth(args) => cmd::synth::run(args),
     };

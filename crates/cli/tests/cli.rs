@@ -625,3 +625,41 @@ fn can_explains_which_layer_and_hop() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn lint_policies() {
+    let o = run(&[
+        "lint",
+        "examples/policies/ci-deployer.json",
+        "--kind",
+        "identity",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "security findings → exit 1");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["L012", "L021", "L023"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Condition\": {\"Nope\": {\"a\": \"b\"}}}]}").unwrap();
+    let o = bin().arg("lint").arg(&bad).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("bad.json:2:") && out.contains("error[L001]") && out.contains("Nope"),
+        "{out}"
+    );
+    let o = bin().args(["lint", "missing.json"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#).unwrap();
+    let o = bin().arg("lint").arg(&good).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

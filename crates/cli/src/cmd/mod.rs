@@ -2,6 +2,7 @@
 
 pub mod can;
 pub mod eval;
+pub mod lint;
 pub mod paths;
 pub mod registry;
 pub mod rules;
