@@ -61,20 +61,44 @@ pub struct Node {
     pub principal: Option<PrincipalRef>,
 }
 
-/// A may assume R.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A may assume R. Kept compact (millions of edges in large organizations): the residual
+/// condition stays an expression, turned into alternatives only when shown.
+#[derive(Debug, Clone)]
 pub struct Edge {
     pub from: usize,
     pub to: usize,
-    pub action: String,
-    /// `Allow`, or `Conditional` on `conditions`.
+    pub action: &'static str,
+    /// `Allow`, or `Conditional` on `condition`.
     pub decision: &'static str,
+    /// `True` for an unconditional edge.
+    pub condition: trustgate_policy::Expr,
+}
+
+impl Edge {
     /// Alternatives (any one suffices), each a list of conditions that must all hold.
-    pub conditions: Vec<Vec<Literal>>,
-    /// The residual condition as one expression, when conditional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub residual: Option<String>,
+    pub fn conditions(&self) -> Vec<Vec<Literal>> {
+        if self.condition.is_true() {
+            Vec::new()
+        } else {
+            self.condition.to_dnf(32).unwrap_or_default()
+        }
+    }
+}
+
+impl Serialize for Edge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Edge", 6)?;
+        st.serialize_field("from", &self.from)?;
+        st.serialize_field("to", &self.to)?;
+        st.serialize_field("action", self.action)?;
+        st.serialize_field("decision", self.decision)?;
+        st.serialize_field("conditions", &self.conditions())?;
+        if !self.condition.is_true() {
+            st.serialize_field("residual", &self.condition.to_string())?;
+        }
+        st.end()
+    }
 }
 
 /// The graph with adjacency lists.
@@ -219,19 +243,17 @@ impl AccessGraph {
                 if from == to {
                     continue; // a role trusting itself adds no reach
                 }
-                let conditional = kind == DecisionKind::Conditional;
-                let cond = redact_external_ids(cond);
+                let condition = if kind == DecisionKind::Conditional {
+                    redact_external_ids(cond)
+                } else {
+                    trustgate_policy::Expr::True
+                };
                 g.edges.push(Edge {
                     from,
                     to,
                     action,
                     decision: kind.as_str(),
-                    conditions: if conditional {
-                        cond.to_dnf(32).unwrap_or_default()
-                    } else {
-                        Vec::new()
-                    },
-                    residual: conditional.then(|| cond.to_string()),
+                    condition,
                 });
             }
         }
@@ -358,9 +380,9 @@ impl AccessGraph {
                     Hop {
                         from: self.nodes[edge.from].id.clone(),
                         to: self.nodes[edge.to].id.clone(),
-                        action: edge.action.clone(),
+                        action: edge.action.to_string(),
                         decision: edge.decision,
-                        conditions: edge.conditions.clone(),
+                        conditions: edge.conditions(),
                     }
                 })
                 .collect(),
@@ -438,7 +460,7 @@ enum Source {
 
 type Found = (
     Source,
-    String,
+    &'static str,
     usize,
     usize,
     DecisionKind,
@@ -462,7 +484,7 @@ fn edges_into(
     // `needs_identity`: the trust names the caller's account (or the caller is in another
     // account), so the caller's own policies must allow — checked cheaply first.
     let try_principal = |p: PrincipalRef,
-                         action: &str,
+                         action: &'static str,
                          needs_identity: bool,
                          out: &mut Vec<Found>| {
         let Some(caller) = prepared.get(p) else {
@@ -485,7 +507,7 @@ fn edges_into(
             rcps.as_deref(),
         );
         if kind.is_possible() {
-            out.push((Source::Principal(p), action.to_string(), ai, ri, kind, cond));
+            out.push((Source::Principal(p), action, ai, ri, kind, cond));
         }
     };
 
@@ -637,7 +659,7 @@ fn external_edge(
     kind: NodeKind,
     account: Option<String>,
     internal: bool,
-    action: &str,
+    action: &'static str,
     out: &mut Vec<Found>,
 ) {
     let acct = &snap.accounts[ai];
@@ -713,7 +735,7 @@ fn external_edge(
                 account,
                 internal,
             },
-            action.to_string(),
+            action,
             ai,
             ri,
             decision,

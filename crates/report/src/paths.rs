@@ -223,10 +223,10 @@ pub fn render_graph(
             continue;
         }
         let label = match view {
-            GraphView::Principals if !e.conditions.is_empty() => {
-                format!("{} if {}", e.action, conditions_text(&e.conditions))
+            GraphView::Principals if !e.condition.is_true() => {
+                format!("{} if {}", e.action, conditions_text(&e.conditions()))
             }
-            GraphView::Principals => e.action.clone(),
+            GraphView::Principals => e.action.to_string(),
             GraphView::Accounts => String::new(),
         };
         let t = (a, b, label);
