@@ -176,27 +176,14 @@ impl Request {
                 "`{action}` is not an action: expected `service:Action`, e.g. `s3:GetObject`"
             ));
         }
-        let resource_account = resource_account
-            .map(str::to_string)
-            .or_else(|| {
-                Arn::parse(resource)
-                    .map(|a| a.account)
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_string)
-            })
-            .or_else(|| principal_id.account().map(str::to_string));
-        let mut req = Request {
-            principal: principal_id,
-            principal_text: principal.to_string(),
-            action: action.to_string(),
-            action_lower: action.to_ascii_lowercase(),
-            resource: resource.to_string(),
+        Ok(Request::for_principal(
+            principal_id,
+            principal,
+            action,
+            resource,
             resource_account,
             context,
-            has_permission_boundary: false,
-        };
-        req.fill_default_keys();
-        Ok(req)
+        ))
     }
 
     /// Builds a request for a principal already parsed (the fast path when one caller makes

@@ -195,38 +195,10 @@ fn write_text(w: &mut dyn Write, a: &CanAnswer, explain: bool) -> std::io::Resul
                notes: &[String],
                indent: &str|
      -> std::io::Result<()> {
-        if let Some(alts) = conditions {
-            for (n, clause) in alts.iter().enumerate() {
-                let parts: Vec<String> = clause.iter().map(|l| l.to_string()).collect();
-                writeln!(
-                    w,
-                    "{indent}{} {}",
-                    if n == 0 { "allowed if" } else { "        or" },
-                    parts.join(" AND ")
-                )?;
-            }
-        }
         for n in notes {
             writeln!(w, "{indent}note: {n}")?;
         }
-        if explain {
-            for r in reasons {
-                let st = r
-                    .statement
-                    .as_deref()
-                    .map(|s| format!(" {s}"))
-                    .unwrap_or_default();
-                writeln!(
-                    w,
-                    "{indent}- {} {}{}: {}",
-                    r.layer.describe(),
-                    r.policy,
-                    st,
-                    r.outcome
-                )?;
-            }
-        }
-        Ok(())
+        super::text::write_decision_details(w, conditions.as_deref(), reasons, explain, indent)
     };
     if a.hops.is_empty() {
         one(w, &a.conditions, &a.reasons, &a.notes, "    ")?;

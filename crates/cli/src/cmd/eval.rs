@@ -103,31 +103,11 @@ fn write_text(
         write!(w, "[{i}] ")?;
     }
     writeln!(w, "{}", d.summary)?;
-    if d.kind == DecisionKind::Conditional {
-        if let Some(alternatives) = d.conditions() {
-            for (n, clause) in alternatives.iter().enumerate() {
-                let parts: Vec<String> = clause.iter().map(|l| l.to_string()).collect();
-                let lead = if n == 0 { "allowed if" } else { "        or" };
-                writeln!(w, "    {lead} {}", parts.join(" AND "))?;
-            }
-        }
-    }
-    if explain {
-        for r in &d.reasons {
-            let st = r
-                .statement
-                .as_deref()
-                .map(|s| format!(" {s}"))
-                .unwrap_or_default();
-            writeln!(
-                w,
-                "    - {} {}{}: {}",
-                r.layer.describe(),
-                r.policy,
-                st,
-                r.outcome
-            )?;
-        }
-    }
+    let conditions = if d.kind == DecisionKind::Conditional {
+        d.conditions()
+    } else {
+        None
+    };
+    super::text::write_decision_details(w, conditions.as_deref(), &d.reasons, explain, "    ")?;
     Ok(())
 }

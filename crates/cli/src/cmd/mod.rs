@@ -9,3 +9,4 @@ pub mod rules;
 pub mod scan;
 pub mod snapshot_args;
 pub mod synth;
+pub mod text;
