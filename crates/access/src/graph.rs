@@ -179,12 +179,20 @@ impl AccessGraph {
         }
 
         // Index: per account, the principals whose own policies can grant sts:AssumeRole.
-        let assumers: Vec<Vec<PrincipalRef>> = snap
+        let assumers: Vec<Vec<Assumer>> = snap
             .accounts
             .par_iter()
             .enumerate()
             .map(|(ai, acct)| {
                 let mut out = Vec::new();
+                // SCPs that look at who the principal is (exceptions by ARN or tag) make every
+                // principal's answer its own.
+                let scps_per_principal = snap.scps_for(&acct.id).is_some_and(|levels| {
+                    levels
+                        .iter()
+                        .flat_map(|l| l.policies.iter())
+                        .any(|p| crate::permissions::depends_on_principal(&p.document))
+                });
                 let refs = (0..acct.roles.len())
                     .map(|i| PrincipalRef::Role {
                         account: ai,
@@ -201,7 +209,12 @@ impl AccessGraph {
                         trustgate_policy::PolicySource::Unknown => true,
                     });
                     if grants {
-                        out.push(p);
+                        let key = if scps_per_principal {
+                            None
+                        } else {
+                            group_key(ai, p, &own)
+                        };
+                        out.push((p, key));
                     }
                 }
                 out
@@ -458,6 +471,37 @@ enum Source {
     },
 }
 
+/// A principal whose own policies can grant sts:AssumeRole, with the key of the group of
+/// principals whose decisions are identical (same account, kind and policy documents, none of
+/// which looks at who the principal is) — decided once per group.
+type Assumer = (PrincipalRef, Option<u64>);
+
+fn group_key(
+    account: usize,
+    p: PrincipalRef,
+    own: &crate::sources::PrincipalPolicies<'_>,
+) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut ptrs = Vec::with_capacity(own.identity.len() + 1);
+    for l in own.identity.iter().chain(own.boundary.iter()) {
+        match &l.source {
+            trustgate_policy::PolicySource::Known(doc)
+                if !crate::permissions::depends_on_principal(doc) =>
+            {
+                ptrs.push(*doc as *const Policy as usize)
+            }
+            _ => return None,
+        }
+    }
+    ptrs.sort_unstable();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    account.hash(&mut h);
+    matches!(p, PrincipalRef::User { .. }).hash(&mut h);
+    own.boundary.is_some().hash(&mut h);
+    ptrs.hash(&mut h);
+    Some(h.finish())
+}
+
 type Found = (
     Source,
     &'static str,
@@ -473,7 +517,7 @@ fn edges_into(
     prepared: &PreparedPrincipals<'_>,
     ai: usize,
     ri: usize,
-    assumers: &[Vec<PrincipalRef>],
+    assumers: &[Vec<Assumer>],
 ) -> Vec<Found> {
     let acct = &snap.accounts[ai];
     let role = &acct.roles[ri];
@@ -483,21 +527,20 @@ fn edges_into(
 
     // `needs_identity`: the trust names the caller's account (or the caller is in another
     // account), so the caller's own policies must allow — checked cheaply first.
-    let try_principal = |p: PrincipalRef,
-                         action: &'static str,
-                         needs_identity: bool,
-                         out: &mut Vec<Found>| {
-        let Some(caller) = prepared.get(p) else {
-            return;
-        };
+    // The decision for one caller (None: no edge).
+    let decide_for = |p: PrincipalRef,
+                      action: &'static str,
+                      needs_identity: bool|
+     -> Option<(DecisionKind, trustgate_policy::Expr)> {
+        let caller = prepared.get(p)?;
         if caller.arn == role.arn {
-            return;
+            return None;
         }
         let cross = !matches!(p, PrincipalRef::Role { account, .. } | PrincipalRef::User { account, .. } if account == ai);
         if (needs_identity || cross)
             && !caller.identity_may_cover(&action.to_ascii_lowercase(), &role.arn)
         {
-            return;
+            return None;
         }
         let (kind, cond) = caller.decide(
             action,
@@ -506,8 +549,40 @@ fn edges_into(
             Some(&trust),
             rcps.as_deref(),
         );
-        if kind.is_possible() {
-            out.push((Source::Principal(p), action, ai, ri, kind, cond));
+        kind.is_possible().then_some((kind, cond))
+    };
+    let try_principal =
+        |p: PrincipalRef, action: &'static str, needs_identity: bool, out: &mut Vec<Found>| {
+            if let Some((kind, cond)) = decide_for(p, action, needs_identity) {
+                out.push((Source::Principal(p), action, ai, ri, kind, cond));
+            }
+        };
+    // Expanding an account (or `*`) to its principals: principals of one group get the same
+    // answer, unless the trust policy looks at who the caller is.
+    let trust_is_per_principal = crate::permissions::depends_on_principal(&role.trust_policy)
+        || snap.rcps_for(&acct.id).is_some_and(|levels| {
+            levels
+                .iter()
+                .flat_map(|l| l.policies.iter())
+                .any(|p| crate::permissions::depends_on_principal(&p.document))
+        });
+    let mut group_cache: HashMap<u64, Option<(DecisionKind, trustgate_policy::Expr)>> =
+        HashMap::new();
+    let mut try_assumer = |(p, group): Assumer, needs_identity: bool, out: &mut Vec<Found>| {
+        let result = match group {
+            Some(g)
+                if !trust_is_per_principal
+                    && prepared.get(p).is_some_and(|c| c.arn != role.arn) =>
+            {
+                group_cache
+                    .entry(g)
+                    .or_insert_with(|| decide_for(p, "sts:AssumeRole", needs_identity))
+                    .clone()
+            }
+            _ => decide_for(p, "sts:AssumeRole", needs_identity),
+        };
+        if let Some((kind, cond)) = result {
+            out.push((Source::Principal(p), "sts:AssumeRole", ai, ri, kind, cond));
         }
     };
 
@@ -560,7 +635,7 @@ fn edges_into(
                     // the number of such principals).
                     for candidates in assumers {
                         for &candidate in candidates {
-                            try_principal(candidate, "sts:AssumeRole", false, &mut out);
+                            try_assumer(candidate, false, &mut out);
                         }
                     }
                 }
@@ -608,7 +683,7 @@ fn edges_into(
                         match snap.account_index(root_acct) {
                             Some(x) => {
                                 for &candidate in &assumers[x] {
-                                    try_principal(candidate, "sts:AssumeRole", true, &mut out);
+                                    try_assumer(candidate, true, &mut out);
                                 }
                             }
                             None => external_edge(

@@ -303,3 +303,28 @@ fn principals_outside_the_snapshot_are_possibly_allowed() {
     let deleted = g.node(&arn(A, "deleted")).unwrap();
     assert!(g.incoming(deleted).is_empty(), "a unique ID names nobody");
 }
+
+#[test]
+fn grouped_principals_still_answer_per_principal_when_the_trust_asks_who() {
+    // Two roles with identical policies (one decision group), a trust of their account root
+    // narrowed to one of them by aws:PrincipalArn.
+    let policy = assume_policy("*");
+    let org = Org::default()
+        .role(
+            B,
+            "target",
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{A}:root")}, "Action": "sts:AssumeRole",
+                    "Condition": {"ArnEquals": {"aws:PrincipalArn": arn(A, "chosen")}}}]),
+            None,
+            None,
+        )
+        .role(B, "open", json!([allow_principal(&format!("arn:aws:iam::{A}:root"))]), None, None)
+        .role(A, "chosen", json!([]), Some(policy.clone()), None)
+        .role(A, "other", json!([]), Some(policy), None);
+    let (_d, snap) = org.graph();
+    let g = build(&snap);
+    assert!(edge(&g, &arn(A, "chosen"), &arn(B, "target")).is_some());
+    assert!(edge(&g, &arn(A, "other"), &arn(B, "target")).is_none());
+    assert!(edge(&g, &arn(A, "chosen"), &arn(B, "open")).is_some());
+    assert!(edge(&g, &arn(A, "other"), &arn(B, "open")).is_some());
+}
