@@ -85,7 +85,7 @@ pub fn principal_policies(snap: &Snapshot, p: PrincipalRef) -> PrincipalPolicies
 /// Organization policy levels as labelled sources.
 pub fn org_levels<'s>(
     levels: Option<Vec<trustgate_model::PolicyLevel<'s>>>,
-    kind: &str,
+    _kind: &str,
 ) -> Option<Vec<Vec<Labeled<'s>>>> {
     levels.map(|levels| {
         levels
@@ -96,7 +96,7 @@ pub fn org_levels<'s>(
                     .into_iter()
                     .map(|p| {
                         Labeled::new(
-                            Cow::Owned(format!("{kind} {} ({}) at {}", p.name, p.id, level.target)),
+                            Cow::Owned(format!("{} at {}", p.label(), level.target)),
                             &p.document,
                         )
                     })

@@ -514,6 +514,11 @@ fn keep<'s>(all: &mut Option<Vec<Evaluated<'s>>>, e: Evaluated<'s>) {
 
 fn collect_reasons(all: &[Evaluated]) -> Vec<Reason> {
     let mut out = Vec::new();
+    // Identity-based policies add up: one that does not allow is only worth mentioning when
+    // none does. (SCP and RCP levels gate one by one, so every silent one is shown.)
+    let identity_allows = all
+        .iter()
+        .any(|e| e.layer == Layer::Identity && !e.result.allow.is_false());
     for e in all {
         if e.unknown {
             out.push(Reason {
@@ -528,11 +533,12 @@ fn collect_reasons(all: &[Evaluated]) -> Vec<Reason> {
         for hit in &e.result.hits {
             out.push(hit_reason(e, hit));
         }
-        if e.result
+        let silent = e
+            .result
             .hits
             .iter()
-            .all(|h| h.applies.is_false() || h.effect == Effect::Deny)
-        {
+            .all(|h| h.applies.is_false() || h.effect == Effect::Deny);
+        if silent && !(e.layer == Layer::Identity && identity_allows) {
             out.push(Reason {
                 layer: e.layer,
                 policy: e.label.to_string(),
