@@ -20,14 +20,6 @@ struct Shipped {
     accounts: HashMap<String, String>,
 }
 
-/// A user file: `{"123456789012": "Vendor"}` or `{"accounts": {"123456789012": "Vendor"}}`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum UserFile {
-    Wrapped { accounts: HashMap<String, String> },
-    Flat(HashMap<String, String>),
-}
-
 impl KnownAccounts {
     /// The list shipped with trustgate.
     pub fn shipped() -> KnownAccounts {
@@ -42,20 +34,24 @@ impl KnownAccounts {
     /// Adds (and overrides with) the accounts of a user file.
     pub fn extend_from_file(&mut self, path: &Path) -> Result<(), LoadError> {
         let bytes = std::fs::read(path).map_err(|e| LoadError::io(path, e))?;
-        let file: UserFile = trustgate_policy::from_slice_with_path(&bytes).map_err(|e| {
-            LoadError::parse(
-                path,
-                trustgate_policy::JsonError {
-                    message: format!(
-                        "{} (expected {{\"123456789012\": \"Vendor name\"}})",
-                        e.message
-                    ),
-                    ..e
-                },
-            )
-        })?;
-        let map = match file {
-            UserFile::Wrapped { accounts } | UserFile::Flat(accounts) => accounts,
+        #[derive(Deserialize)]
+        struct Wrapped {
+            accounts: HashMap<String, String>,
+        }
+        let map: HashMap<String, String> = match trustgate_policy::from_slice_with_path::<Wrapped>(&bytes) {
+            Ok(w) => w.accounts,
+            Err(_) => trustgate_policy::from_slice_with_path(&bytes).map_err(|e| {
+                LoadError::parse(
+                    path,
+                    trustgate_policy::JsonError {
+                        message: format!(
+                            "{} (expected an object of account IDs to vendor names: {{\"123456789012\": \"Vendor name\"}})",
+                            e.message
+                        ),
+                        ..e
+                    },
+                )
+            })?,
         };
         for (id, name) in map {
             if !trustgate_policy::is_account_id(&id) {

@@ -220,3 +220,26 @@ fn org_cycles_do_not_hang() {
     .unwrap();
     assert!(org.path_of("111111111111").is_none());
 }
+
+#[test]
+fn known_accounts_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ka.json");
+    fs::write(&f, r#"{"999988887777": "Example MSP"}"#).unwrap();
+    let mut k = KnownAccounts::shipped();
+    assert_eq!(k.lookup("464622532012"), Some("Datadog"));
+    k.extend_from_file(&f).unwrap();
+    assert_eq!(k.lookup("999988887777"), Some("Example MSP"));
+    fs::write(&f, r#"{"accounts": {"111122223333": "Other"}}"#).unwrap();
+    k.extend_from_file(&f).unwrap();
+    assert_eq!(k.lookup("111122223333"), Some("Other"));
+    fs::write(&f, r#"{"x": 1}"#).unwrap();
+    let e = k.extend_from_file(&f).unwrap_err().to_string();
+    assert!(e.contains("ka.json") && e.contains("1:7"), "{e}");
+    fs::write(&f, r#"{"12345": "Short"}"#).unwrap();
+    assert!(k
+        .extend_from_file(&f)
+        .unwrap_err()
+        .to_string()
+        .contains("12-digit"));
+}

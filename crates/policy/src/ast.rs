@@ -173,6 +173,8 @@ pub struct ActionClause {
 pub struct ActionPattern {
     pub raw: String,
     pub lower: String,
+    /// Whether it has `*` or `?` (known once, not scanned for on every match).
+    pub wildcard: bool,
 }
 
 impl ActionPattern {
@@ -180,6 +182,7 @@ impl ActionPattern {
         ActionPattern {
             raw: raw.to_string(),
             lower: raw.to_ascii_lowercase(),
+            wildcard: raw.contains(['*', '?']),
         }
     }
     /// The service prefix (`s3` of `s3:GetObject`), or None for `*`.
@@ -197,6 +200,8 @@ impl ActionPattern {
 pub struct ResourceClause {
     pub negated: bool,
     pub resources: Vec<String>,
+    /// Whether any pattern holds a `${…}` policy variable.
+    pub variables: bool,
 }
 
 /// One (operator, key, values) triple from a `Condition` block.

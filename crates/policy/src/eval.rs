@@ -8,7 +8,7 @@ use crate::ast::{
 };
 use crate::condition::evaluate_condition;
 use crate::context::Request;
-use crate::pattern::{action_matches, arn_matches};
+use crate::pattern::{action_pattern_matches, arn_matches};
 use crate::residual::{Atom, Expr};
 use crate::variables::{substitute, Substituted};
 
@@ -168,7 +168,7 @@ pub fn statement_action_matches(st: &Statement, action_lower: &str) -> bool {
         .action
         .actions
         .iter()
-        .any(|a| action_matches(&a.lower, action_lower));
+        .any(|a| action_pattern_matches(a, action_lower));
     any != st.action.negated
 }
 
@@ -182,7 +182,7 @@ pub fn resource_clause_matches(
     let mut residuals = Vec::new();
     let mut matched = false;
     for pattern in &clause.resources {
-        let m = if vars && pattern.contains("${") {
+        let m = if vars && clause.variables && pattern.contains("${") {
             match substitute(pattern, &req.context) {
                 Substituted::Unchanged(p) => arn_matches(p, resource),
                 Substituted::Value(p) => arn_matches(&p, resource),

@@ -335,7 +335,12 @@ impl<'de> Visitor<'de> for StatementVisitor {
                             "`{k}` is empty: name at least one resource or \"*\""
                         )));
                     }
-                    resource = Some(ResourceClause { negated, resources });
+                    let variables = resources.iter().any(|r| r.contains("${"));
+                    resource = Some(ResourceClause {
+                        negated,
+                        resources,
+                        variables,
+                    });
                 }
                 "Condition" => {
                     if conditions.is_some() {

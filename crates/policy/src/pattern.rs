@@ -127,6 +127,16 @@ pub fn literal_eq(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     }
 }
 
+/// [`action_matches`] for a parsed pattern, whose wildcard flag is known.
+#[inline]
+pub fn action_pattern_matches(p: &crate::ast::ActionPattern, action_lower: &str) -> bool {
+    if p.wildcard {
+        action_matches(&p.lower, action_lower)
+    } else {
+        p.lower == action_lower
+    }
+}
+
 /// Case-insensitive action matching (`s3:Get*` matches `s3:GetObject`). Both sides are
 /// expected lower-cased already; this is the hot path.
 #[inline]
