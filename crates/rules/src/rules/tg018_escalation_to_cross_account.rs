@@ -147,20 +147,21 @@ impl EscalationToCrossAccount {
                     continue;
                 };
                 let allowed = |action: &str, resource: &str| caller.may(action, resource);
-                // Cheap pre-check: does any of its policies name these actions at all?
-                if !caller.may_name_any(&[
-                    "iam:updateassumerolepolicy",
-                    "iam:attachrolepolicy",
-                    "iam:putrolepolicy",
-                    "iam:passrole",
-                ]) {
-                    continue;
-                }
-                let passes = CHECKS.iter().any(|c| {
-                    allowed(c.actions[0], "*")
-                        || allowed(c.actions[0], &format!("arn:aws:iam::{}:role/x", acct.id))
-                });
-                if !passes {
+                // Cheap pre-checks, per edge type: do its policies name the first action at
+                // all, and allow it on some role of the account?
+                let possible: Vec<bool> = CHECKS
+                    .iter()
+                    .map(|c| {
+                        let first = c.actions[0].to_ascii_lowercase();
+                        caller.may_name_any(&[first.as_str()])
+                            && (allowed(c.actions[0], "*")
+                                || allowed(
+                                    c.actions[0],
+                                    &format!("arn:aws:iam::{}:role/x", acct.id),
+                                ))
+                    })
+                    .collect();
+                if !possible.iter().any(|p| *p) {
                     continue;
                 }
                 for (role, is_admin, is_cross, services) in &targets {
@@ -169,7 +170,7 @@ impl EscalationToCrossAccount {
                     if target == p_arn {
                         continue;
                     }
-                    for c in &CHECKS {
+                    for (c, _) in CHECKS.iter().zip(&possible).filter(|(_, p)| **p) {
                         if !((c.for_admin && is_admin) || (c.for_cross && is_cross)) {
                             continue;
                         }
