@@ -11,8 +11,11 @@ use trustgate_policy::Policy;
 use crate::registry::{PermissionSummary, Relationship, Scope};
 use crate::trust::TrustEntry;
 
+/// Called with the name of each phase of a scan as it ends (progress display).
+pub type ProgressHook = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Options that change what rules report.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ScanOptions {
     /// A role unused for longer than this is stale (TG011).
     pub stale_days: u32,
@@ -20,6 +23,19 @@ pub struct ScanOptions {
     pub now: jiff::Timestamp,
     /// Only these rules (all when empty).
     pub only_rules: Vec<String>,
+    /// Told about each phase as it ends.
+    pub progress: Option<ProgressHook>,
+}
+
+impl std::fmt::Debug for ScanOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanOptions")
+            .field("stale_days", &self.stale_days)
+            .field("now", &self.now)
+            .field("only_rules", &self.only_rules)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for ScanOptions {
@@ -28,6 +44,7 @@ impl Default for ScanOptions {
             stale_days: 90,
             now: jiff::Timestamp::now(),
             only_rules: Vec::new(),
+            progress: None,
         }
     }
 }

@@ -155,6 +155,9 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         if timings {
             eprintln!("trustgate: {name}: {:.3}s", clock.elapsed().as_secs_f64());
         }
+        if let Some(p) = &options.progress {
+            p(name);
+        }
     };
     let summarizer = Summarizer::new(snap);
     phase("principals prepared");

@@ -63,6 +63,7 @@ impl Fixture {
             stale_days: 90,
             now: self.now.parse().unwrap(),
             only_rules: Vec::new(),
+            progress: None,
         };
         let arn = "arn:aws:iam::111111111111:role/target";
         let entries = trust_entries(&self.trust)

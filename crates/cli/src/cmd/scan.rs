@@ -69,12 +69,30 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         None => None,
     };
     let snap = args.load.load(&args.snapshot)?;
+    let bar = super::snapshot_args::spinner("preparing principals");
+    let progress: Option<trustgate_rules::context::ProgressHook> = bar.clone().map(|b| {
+        std::sync::Arc::new(move |done: &str| {
+            let next = match done {
+                "principals prepared" => "analysing roles (trust, permissions)",
+                "roles analyzed (trust entries, permission summaries)" => {
+                    "building the access graph"
+                }
+                "access graph built" => "running the rules",
+                _ => "writing",
+            };
+            b.set_message(next);
+        }) as trustgate_rules::context::ProgressHook
+    });
     let options = ScanOptions {
         stale_days: args.stale_days,
         now,
         only_rules: args.rules.clone(),
+        progress,
     };
     let mut analysis = analyze(&snap, &options);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     if let Some(b) = &baseline {
         b.apply(&mut analysis.output, now);
     }

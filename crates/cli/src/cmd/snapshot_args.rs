@@ -19,8 +19,29 @@ pub struct LoadArgs {
     pub known_accounts: Option<PathBuf>,
 }
 
+/// A spinner on standard error naming what a long run is doing — only when standard error is
+/// a terminal (scripts and CI see nothing).
+pub fn spinner(message: &str) -> Option<indicatif::ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
 impl LoadArgs {
     pub fn load(&self, path: &std::path::Path) -> CliResult<Snapshot> {
+        let bar = spinner(&format!("loading {}", path.display()));
+        let result = self.load_quietly(path);
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        result
+    }
+
+    fn load_quietly(&self, path: &std::path::Path) -> CliResult<Snapshot> {
         let opts = LoadOptions {
             keep_going: self.keep_going,
             known_accounts_file: self.known_accounts.clone(),
