@@ -36,7 +36,7 @@ AWS_MANAGED = {
     "PowerUserAccess": {"Version": V, "Statement": [
         {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
         {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization"], "Resource": "*"}]},
-    "AWSLambdaBasicExecutionRole": {"Version": V, "Statement": [{"Effect": "Allow", "Action": [
+    "service-role/AWSLambdaBasicExecutionRole": {"Version": V, "Statement": [{"Effect": "Allow", "Action": [
         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]},
     "service-role/AWS_ConfigRole": {"Version": V, "Statement": [{"Effect": "Allow", "Action": [
         "config:Put*", "ec2:Describe*", "iam:Get*", "iam:List*", "s3:GetBucket*"], "Resource": "*"}]},
@@ -69,56 +69,82 @@ class Account:
         self.id = account_id
         self.encoded = encoded
         self.roles, self.users, self.groups, self.policies = [], [], [], {}
-        self.max_session = {}
+        self.listed = []
 
     def doc(self, d):
         return enc(d) if self.encoded else d
 
-    def managed(self, name, doc=None):
-        """Attaches an AWS-managed policy (or registers a customer one) and returns its ARN."""
+    def managed(self, name, doc=None, old_versions=(), as_boundary=False):
+        """Attaches an AWS-managed policy (or registers a customer one) and returns its ARN.
+
+        `old_versions` are earlier, non-default documents: get-account-authorization-details
+        lists every version, and only the default one is in force."""
         if doc is None:
             arn = f"arn:aws:iam::aws:policy/{name}"
             doc = AWS_MANAGED[name]
             short = name.split("/")[-1]
+            path = "/" + name[: -len(short)] if "/" in name else "/"
         else:
             arn = f"arn:aws:iam::{self.id}:policy/{name}"
             short = name
-        self.policies[arn] = {
+            path = "/"
+        versions = [*old_versions, doc]
+        default = f"v{len(versions)}"
+        entry = self.policies.setdefault(arn, {
             "PolicyName": short, "PolicyId": "ANPA" + uid(arn), "Arn": arn,
-            "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0,
-            "IsAttachable": True, "CreateDate": "2023-01-10T09:00:00Z", "UpdateDate": "2023-01-10T09:00:00Z",
-            "PolicyVersionList": [{"Document": self.doc(doc), "VersionId": "v1", "IsDefaultVersion": True,
-                                   "CreateDate": "2023-01-10T09:00:00Z"}],
-        }
+            "Path": path, "DefaultVersionId": default, "AttachmentCount": 0, "PermissionsBoundaryUsageCount": 0,
+            "IsAttachable": True, "CreateDate": "2023-01-10T09:00:00Z",
+            "UpdateDate": "2023-01-10T09:00:00Z" if len(versions) == 1 else "2024-06-03T14:20:00Z",
+            "PolicyVersionList": [{"Document": self.doc(d), "VersionId": f"v{i}", "IsDefaultVersion": f"v{i}" == default,
+                                   "CreateDate": "2023-01-10T09:00:00Z" if i == 1 else "2024-06-03T14:20:00Z"}
+                                  for i, d in reversed(list(enumerate(versions, 1)))],
+        })
+        entry["PermissionsBoundaryUsageCount" if as_boundary else "AttachmentCount"] += 1
         return arn
 
     def role(self, name, trust_doc, managed=(), inline=None, boundary=None, tags=None, last_used=None,
-             max_session=3600, path="/", created="2023-03-01T10:00:00Z", role_id=None):
+             max_session=3600, path="/", created="2023-03-01T10:00:00Z", role_id=None, instance_profile=False,
+             description=None):
         arn = f"arn:aws:iam::{self.id}:role{path}{name}"
         attached = []
         for m in managed:
             if isinstance(m, tuple):
-                arn_m = self.managed(m[0], m[1])
+                arn_m = self.managed(*m)
                 attached.append({"PolicyName": m[0], "PolicyArn": arn_m})
             else:
                 arn_m = self.managed(m)
                 attached.append({"PolicyName": m.split("/")[-1], "PolicyArn": arn_m})
+        role_id = role_id or ("AROA" + uid(arn))
+        profiles = []
+        if instance_profile:
+            # AWS repeats the role inside its instance profiles.
+            profiles.append({
+                "Path": "/", "InstanceProfileName": name, "InstanceProfileId": "AIPA" + uid(arn + "/profile"),
+                "Arn": f"arn:aws:iam::{self.id}:instance-profile/{name}", "CreateDate": created,
+                "Roles": [{"Path": path, "RoleName": name, "RoleId": role_id, "Arn": arn, "CreateDate": created,
+                           "AssumeRolePolicyDocument": self.doc(trust_doc)}]})
         r = {
             "Path": path, "RoleName": name,
-            "RoleId": role_id or ("AROA" + uid(arn)),
+            "RoleId": role_id,
             "Arn": arn, "CreateDate": created,
             "AssumeRolePolicyDocument": self.doc(trust_doc),
-            "InstanceProfileList": [],
+            "InstanceProfileList": profiles,
             "RolePolicyList": [{"PolicyName": n, "PolicyDocument": self.doc(d)} for n, d in (inline or {}).items()],
             "AttachedManagedPolicies": attached,
             "Tags": [{"Key": k, "Value": v} for k, v in (tags or {}).items()],
             "RoleLastUsed": ({"LastUsedDate": last_used, "Region": "eu-west-1"} if last_used else {}),
         }
         if boundary:
-            b_arn = self.managed(boundary[0], boundary[1])
+            b_arn = self.managed(boundary[0], boundary[1], as_boundary=True)
             r["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b_arn}
         self.roles.append(r)
-        self.max_session[arn] = max_session
+        # What `aws iam list-roles` prints for it (MaxSessionDuration is only there).
+        listed = {"Path": path, "RoleName": name, "RoleId": role_id, "Arn": arn, "CreateDate": created,
+                  "AssumeRolePolicyDocument": self.doc(trust_doc)}
+        if description:
+            listed["Description"] = description
+        listed["MaxSessionDuration"] = max_session
+        self.listed.append(listed)
         return arn
 
     def user(self, name, groups=(), inline=None, managed=(), tags=None):
@@ -145,8 +171,7 @@ class Account:
         details = {"UserDetailList": self.users, "GroupDetailList": self.groups,
                    "RoleDetailList": self.roles, "Policies": list(self.policies.values())}
         (OUT / f"{self.id}.json").write_text(json.dumps(details, indent=2) + "\n")
-        roles = {"Roles": [{"Path": "/", "RoleName": a.split("/")[-1], "Arn": a, "MaxSessionDuration": m}
-                           for a, m in self.max_session.items()]}
+        roles = {"Roles": self.listed}
         (OUT / "roles" / f"{self.id}.json").write_text(json.dumps(roles, indent=2) + "\n")
 
 
@@ -189,6 +214,14 @@ def main():
     ident.user("bob", groups=["engineers"], tags={"email": "bob@example.com"},
                inline={"assume-anything": {"Version": V, "Statement": [
                    {"Sid": "Convenience", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}})
+    # People sign in through the corporate IdP (SAML); MFA is enforced there, not in IAM.
+    ident.role("sso-engineer", trust(allow_assume(
+        {"Federated": f"arn:aws:iam::{IDENTITY}:saml-provider/ExampleIdP"},
+        {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+        actions=["sts:AssumeRoleWithSAML", "sts:TagSession"])),
+        managed=["ReadOnlyAccess"], max_session=28800, last_used="2026-10-31T08:15:00Z",
+        description="Engineers signing in through the corporate IdP",
+        tags={"owner": "identity-team", "purpose": "SSO sign-in for engineers"})
     ident.user("oncall-breakglass", tags={"email": "oncall@example.com"}, inline={"break-glass": {"Version": V, "Statement": [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{PROD}:role/break-glass"}]}})
     security_audit_role(ident)
@@ -212,17 +245,21 @@ def main():
 
     # --- prod ------------------------------------------------------------------------------
     prod = Account(PROD)
+    deploy_v1 = {"Version": V, "Statement": [  # the first draft; v2 is the default in force
+        {"Effect": "Allow", "Action": ["cloudformation:*", "s3:*", "iam:PassRole"], "Resource": "*"}]}
     deploy_policy = ("deploy-app", {"Version": V, "Statement": [
         {"Sid": "Stacks", "Effect": "Allow", "Action": ["cloudformation:CreateStack", "cloudformation:UpdateStack",
                                                         "cloudformation:DescribeStacks"],
          "Resource": f"arn:aws:cloudformation:eu-west-1:{PROD}:stack/app-*/*"},
         {"Sid": "Artifacts", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::example-artifacts/*"},
-        {"Sid": "PassAppRole", "Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{PROD}:role/app-*"}]})
+        {"Sid": "PassAppRole", "Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{PROD}:role/app-*"}]},
+        [deploy_v1])
     prod.role("deploy", trust(allow_assume({"AWS": f"arn:aws:iam::{TOOLING}:role/ci-deployer"}, actions=["sts:AssumeRole", "sts:TagSession"])),
               managed=[deploy_policy], boundary=BOUNDARY, last_used="2026-10-31T17:02:00Z",
               tags={"owner": "platform-team", "purpose": "CI deploys the app stacks"})
     prod.role("prod-admin", trust(allow_assume({"AWS": f"arn:aws:iam::{TOOLING}:role/ci-deployer"})),
               managed=["AdministratorAccess"], max_session=43200, last_used="2026-10-20T09:00:00Z",
+              description="Full admin for CI; 12 h sessions configured",
               tags={"owner": "platform-team", "purpose": "emergency infrastructure changes"})
     prod.role("OrganizationAccountAccessRole", trust(allow_assume({"AWS": f"arn:aws:iam::{MGMT}:root"})),
               managed=["AdministratorAccess"], last_used="2026-06-01T10:00:00Z", created="2021-01-01T00:00:00Z")
@@ -259,7 +296,14 @@ def main():
               managed=["AdministratorAccess"], path="/service-role/", last_used="2026-10-31T04:00:00Z",
               tags={"owner": "sre", "purpose": "nightly maintenance function"})
     prod.role("app-api", trust(allow_assume({"Service": "lambda.amazonaws.com"})),
-              managed=["AWSLambdaBasicExecutionRole"], last_used="2026-10-31T22:00:00Z", tags=OWNED)
+              managed=["service-role/AWSLambdaBasicExecutionRole"], last_used="2026-10-31T22:00:00Z", tags=OWNED)
+    prod.role("app-worker", trust(allow_assume({"Service": "ec2.amazonaws.com"})),
+              inline={"worker": {"Version": V, "Statement": [
+                  {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+                   "Resource": f"arn:aws:sqs:eu-west-1:{PROD}:orders"},
+                  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::example-artifacts/*"}]}},
+              instance_profile=True, last_used="2026-10-31T23:30:00Z", tags=OWNED,
+              description="Order workers on EC2")
     security_audit_role(prod)
 
     # --- staging (raw IAM API form: URL-encoded documents) -------------------------------

@@ -1,58 +1,104 @@
 //! # trustgate-model
 //!
 //! The snapshot: an organization's accounts with their users, groups, roles and policies,
-//! resource policies, SCPs and RCPs — loaded from the snapshot layout (see the README):
+//! resource policies, SCPs and RCPs — loaded from the snapshot layout (see the crate README):
 //!
 //! * `<account-id>.json` — `aws iam get-account-authorization-details` output (documents as
 //!   JSON objects or URL-encoded strings), or a single such file for one account;
-//! * `organization.json` (optional) — accounts, OUs, SCPs and RCPs;
-//! * `resources/*.json` (optional) — `[{"arn", "accountId", "policy"}]`;
+//! * `organization.json` (optional) — accounts, OUs, SCPs and RCPs ([`Organization`]);
+//! * `resources/*.json` (optional) — `[{"arn", "accountId", "policy"}]` ([`ResourcePolicy`]);
 //! * `roles.json` or `roles/*.json` (optional) — `aws iam list-roles` output, for
-//!   `MaxSessionDuration`.
+//!   `MaxSessionDuration`, which authorization details omit.
 //!
-//! Designed for thousands of accounts: files are parsed in parallel into narrow typed structs,
-//! only default policy versions are parsed, and AWS-managed policies (identical in every
-//! account) are parsed once and shared.
+//! ```no_run
+//! use std::path::Path;
+//! use trustgate_model::{LoadOptions, Snapshot};
+//!
+//! let snap = Snapshot::load(Path::new("examples/org"), &LoadOptions::default())?;
+//! for (account, role) in snap.roles() {
+//!     println!("{} {} ({} trust statements)", account.id, role.arn, role.trust_policy.statements.len());
+//! }
+//! for w in &snap.warnings {
+//!     eprintln!("warning: {w}");
+//! }
+//! # Ok::<(), trustgate_model::LoadError>(())
+//! ```
+//!
+//! Designed for organizations of 1,000 accounts × 200 roles (~250 MB of JSON): account files
+//! are parsed in parallel, straight from their bytes into narrow typed structs (never through
+//! `serde_json::Value`); only default policy versions are parsed; AWS-managed policies
+//! (identical in every account) and identical trust policies (the audit role's trust, service
+//! trusts) are parsed once per snapshot and shared through [`Arc`]s.
+//!
+//! Nothing is silently dropped: an attached policy that the file does not contain is a
+//! [`PolicyRef::Unknown`] (downstream treats it as *possibly allowing*) and is listed in
+//! [`Snapshot::warnings`], as is every file skipped with [`LoadOptions::keep_going`].
+
+#![warn(missing_docs)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use rayon::prelude::*;
-use trustgate_policy::{from_slice_with_path, JsonError, Policy};
+use trustgate_policy::{JsonError, Policy};
 
 pub mod known;
+mod load;
 pub mod org;
 mod raw;
 
 pub use known::KnownAccounts;
-pub use org::{OrgPolicy, OrgPolicyType, Organization, PolicyLevel};
+pub use org::{OrgAccount, OrgPolicy, OrgPolicyType, OrgUnit, Organization, PolicyLevel};
 
-/// Why a snapshot could not be loaded. Every variant names the file.
+/// Why a snapshot could not be loaded. Every variant names the file; parse errors also give
+/// the line and column, the JSON path and what was expected:
+///
+/// `examples/org/100000000007.json: 143:28: at RoleDetailList[3].AssumeRolePolicyDocument.Statement[0].Effect: invalid Effect …`
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
+    /// The file or directory could not be read.
     #[error("{}: {message}", file.display())]
-    Io { file: PathBuf, message: String },
+    Io {
+        /// The file or directory.
+        file: PathBuf,
+        /// The operating system's message.
+        message: String,
+    },
+    /// The file is not valid JSON, or not of the expected shape.
     #[error("{}: {}", file.display(), location(error))]
-    Parse { file: PathBuf, error: JsonError },
+    Parse {
+        /// The file.
+        file: PathBuf,
+        /// Line, column, JSON path and message.
+        error: JsonError,
+    },
+    /// The file is well-formed but its content is inconsistent (an account file named for
+    /// another account, an account that appears twice, a directory without account files…).
     #[error("{}: {message}", file.display())]
-    Invalid { file: PathBuf, message: String },
+    Invalid {
+        /// The file (or directory).
+        file: PathBuf,
+        /// What is wrong and what was expected.
+        message: String,
+    },
 }
 
 impl LoadError {
+    /// An I/O error on `file`.
     pub fn io(file: &Path, e: std::io::Error) -> LoadError {
         LoadError::Io {
             file: file.to_path_buf(),
             message: e.to_string(),
         }
     }
+    /// A JSON error in `file`.
     pub fn parse(file: &Path, error: JsonError) -> LoadError {
         LoadError::Parse {
             file: file.to_path_buf(),
             error,
         }
     }
+    /// The file the error is about.
     pub fn file(&self) -> &Path {
         match self {
             LoadError::Io { file, .. }
@@ -75,363 +121,282 @@ fn location(e: &JsonError) -> String {
     s
 }
 
-/// How to load.
+/// How to load a snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Skip account files that cannot be read (recorded in `Snapshot::warnings`) instead of
-    /// failing the whole load.
+    /// Skip files that cannot be read — account files, `resources/*.json`, `roles*.json` —
+    /// recording each in [`Snapshot::warnings`], instead of failing the whole load.
+    /// `organization.json` is never skipped: without it, accounts of the organization would
+    /// silently become third parties and SCPs would vanish.
     pub keep_going: bool,
-    /// A user file of known third-party accounts, merged over the shipped list.
+    /// A user file of known third-party accounts, merged over the shipped list (see
+    /// [`KnownAccounts::extend_from_file`] for its forms).
     pub known_accounts_file: Option<PathBuf>,
 }
 
 /// A managed policy (customer- or AWS-managed), with its default version's document.
+///
+/// AWS-managed policies are shared: every account that has
+/// `arn:aws:iam::aws:policy/AdministratorAccess` with the same default document holds the
+/// same `Arc<ManagedPolicy>`.
 #[derive(Debug)]
 pub struct ManagedPolicy {
+    /// `arn:aws:iam::aws:policy/…` or `arn:aws:iam::<account>:policy/…`.
     pub arn: String,
+    /// `PolicyName`.
     pub name: String,
+    /// The document of the default version (`IsDefaultVersion`, or `DefaultVersionId`).
     pub document: Arc<Policy>,
+    /// Whether the ARN is in the `aws` namespace (`arn:aws:iam::aws:policy/…`).
     pub aws_managed: bool,
 }
 
-/// An attached policy: resolved, or referenced but absent from the snapshot. Downstream
-/// treats an unknown policy as *possibly allowing* — never as empty.
+/// An attached managed policy or permissions boundary: resolved, or referenced but absent
+/// from the snapshot. Downstream treats an unknown policy as *possibly allowing* — never as
+/// empty — and the loader lists it in [`Snapshot::warnings`].
 #[derive(Debug, Clone)]
 pub enum PolicyRef {
+    /// Found in the account file's `Policies` with a default version.
     Known(Arc<ManagedPolicy>),
-    Unknown { arn: String },
+    /// Attached, but the file does not hold it (typically an AWS-managed policy when the
+    /// authorization details were filtered).
+    Unknown {
+        /// The attached ARN.
+        arn: String,
+    },
 }
 
 impl PolicyRef {
+    /// The policy ARN.
     pub fn arn(&self) -> &str {
         match self {
             PolicyRef::Known(p) => &p.arn,
             PolicyRef::Unknown { arn } => arn,
         }
     }
+    /// The default version's document; None when unknown.
     pub fn document(&self) -> Option<&Policy> {
         match self {
             PolicyRef::Known(p) => Some(&p.document),
             PolicyRef::Unknown { .. } => None,
         }
     }
+    /// Whether the policy is in the snapshot.
+    pub fn is_known(&self) -> bool {
+        matches!(self, PolicyRef::Known(_))
+    }
 }
 
-/// An inline policy.
+/// An inline policy (`RolePolicyList`, `UserPolicyList`, `GroupPolicyList`).
 #[derive(Debug)]
 pub struct NamedPolicy {
+    /// `PolicyName`.
     pub name: String,
+    /// `PolicyDocument`.
     pub document: Policy,
 }
 
+/// An instance profile that carries a role onto EC2 instances.
+#[derive(Debug, Clone)]
+pub struct InstanceProfile {
+    /// `InstanceProfileName`.
+    pub name: String,
+    /// `InstanceProfileId` (`AIPA…`).
+    pub id: String,
+    /// `Arn`.
+    pub arn: String,
+    /// `Path`.
+    pub path: String,
+}
+
+/// An IAM role (`RoleDetailList[]`).
 #[derive(Debug)]
 pub struct Role {
+    /// `arn:aws:iam::<account>:role<path><name>`.
     pub arn: String,
+    /// `RoleName`.
     pub name: String,
+    /// `Path` (`/` by default, `/service-role/`…).
     pub path: String,
+    /// `RoleId` (`AROA…`): what trust policies show once this role is deleted.
     pub role_id: String,
+    /// `CreateDate`, ISO 8601 as AWS prints it.
     pub create_date: Option<String>,
-    pub trust_policy: Policy,
+    /// `AssumeRolePolicyDocument`. Identical trust policies are shared across the snapshot.
+    pub trust_policy: Arc<Policy>,
+    /// `RolePolicyList`.
     pub inline_policies: Vec<NamedPolicy>,
+    /// `AttachedManagedPolicies`, resolved.
     pub attached_policies: Vec<PolicyRef>,
+    /// `PermissionsBoundary`, resolved.
     pub permission_boundary: Option<PolicyRef>,
+    /// `Tags` as a map.
     pub tags: BTreeMap<String, String>,
+    /// `RoleLastUsed.LastUsedDate` (ISO 8601); None when never used (within IAM's tracking
+    /// window, which starts 2020-04-01… AWS prints `"RoleLastUsed": {}`).
     pub last_used: Option<String>,
+    /// `RoleLastUsed.Region`.
     pub last_used_region: Option<String>,
-    /// From `roles.json` (or the authorization details when present); None means unknown,
-    /// and the AWS default of 3600 seconds is assumed.
+    /// From `roles.json` / `roles/*.json` (or the authorization details when present); None
+    /// means unknown, and the AWS default of 3600 seconds is assumed (say so when reporting).
     pub max_session_duration: Option<u32>,
+    /// `InstanceProfileList`.
+    pub instance_profiles: Vec<InstanceProfile>,
 }
 
+/// An IAM user (`UserDetailList[]`).
 #[derive(Debug)]
 pub struct User {
+    /// `arn:aws:iam::<account>:user<path><name>`.
     pub arn: String,
+    /// `UserName`.
     pub name: String,
+    /// `Path`.
+    pub path: String,
+    /// `UserId` (`AIDA…`).
     pub user_id: String,
+    /// `CreateDate`.
     pub create_date: Option<String>,
+    /// `UserPolicyList`.
     pub inline_policies: Vec<NamedPolicy>,
+    /// `AttachedManagedPolicies`, resolved.
     pub attached_policies: Vec<PolicyRef>,
+    /// `PermissionsBoundary`, resolved.
     pub permission_boundary: Option<PolicyRef>,
-    /// Group names.
+    /// `GroupList`: group names (see [`Account::group`]).
     pub groups: Vec<String>,
+    /// `Tags` as a map.
     pub tags: BTreeMap<String, String>,
 }
 
+/// An IAM group (`GroupDetailList[]`).
 #[derive(Debug)]
 pub struct Group {
+    /// `arn:aws:iam::<account>:group<path><name>`.
     pub arn: String,
+    /// `GroupName`.
     pub name: String,
+    /// `Path`.
+    pub path: String,
+    /// `GroupId` (`AGPA…`).
+    pub group_id: String,
+    /// `GroupPolicyList`.
     pub inline_policies: Vec<NamedPolicy>,
+    /// `AttachedManagedPolicies`, resolved.
     pub attached_policies: Vec<PolicyRef>,
 }
 
-/// One account of the snapshot.
+/// One account of the snapshot: one authorization-details file.
 #[derive(Debug)]
 pub struct Account {
+    /// The 12-digit account ID (from the file name, or from the ARNs inside).
     pub id: String,
-    /// From organization.json, when known.
+    /// From `organization.json`, when known.
     pub name: Option<String>,
     /// The file it was read from.
     pub source: PathBuf,
+    /// `UserDetailList`.
     pub users: Vec<User>,
+    /// `GroupDetailList`.
     pub groups: Vec<Group>,
+    /// `RoleDetailList`.
     pub roles: Vec<Role>,
-    /// Managed policies by ARN.
+    /// `Policies` with a default version, by ARN.
     pub managed_policies: HashMap<String, Arc<ManagedPolicy>>,
 }
 
 impl Account {
+    /// A group by name (as in [`User::groups`]).
     pub fn group(&self, name: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.name == name)
+    }
+    /// A role by name.
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.name == name)
+    }
+    /// A user by name.
+    pub fn user(&self, name: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.name == name)
     }
 }
 
 /// A resource-based policy from `resources/*.json`.
 #[derive(Debug)]
 pub struct ResourcePolicy {
+    /// The resource ARN (S3 bucket, KMS key, SQS queue, SNS topic, Lambda function, secret…).
     pub arn: String,
+    /// The owning account: `accountId` in the file, else the ARN's account.
     pub account_id: String,
+    /// The policy document.
     pub policy: Policy,
+    /// The file it was read from.
     pub source: PathBuf,
 }
 
-/// Where a principal lives in the snapshot.
+/// Where a principal lives in the snapshot: indexes into [`Snapshot::accounts`] and the
+/// account's users, roles or groups. Resolve with [`Snapshot::role`], [`Snapshot::user`],
+/// [`Snapshot::group`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalRef {
-    User { account: usize, index: usize },
-    Role { account: usize, index: usize },
-    Group { account: usize, index: usize },
+    /// `accounts[account].users[index]`.
+    User {
+        /// Index into [`Snapshot::accounts`].
+        account: usize,
+        /// Index into [`Account::users`].
+        index: usize,
+    },
+    /// `accounts[account].roles[index]`.
+    Role {
+        /// Index into [`Snapshot::accounts`].
+        account: usize,
+        /// Index into [`Account::roles`].
+        index: usize,
+    },
+    /// `accounts[account].groups[index]`.
+    Group {
+        /// Index into [`Snapshot::accounts`].
+        account: usize,
+        /// Index into [`Account::groups`].
+        index: usize,
+    },
 }
 
-/// The whole snapshot, with indexes.
+/// The whole snapshot, with indexes. Build it with [`Snapshot::load`].
 #[derive(Debug, Default)]
 pub struct Snapshot {
+    /// The directory (or single file) it was loaded from.
     pub root: PathBuf,
     /// Sorted by account ID.
     pub accounts: Vec<Account>,
+    /// `organization.json`, when present.
     pub organization: Option<Organization>,
+    /// `resources/*.json`, in file order.
     pub resources: Vec<ResourcePolicy>,
+    /// Vendor names of third-party accounts: the shipped list plus the user's file.
     pub known_accounts: KnownAccounts,
-    /// What could not be read or resolved (skipped files, unknown managed policies…).
+    /// What could not be read or resolved: skipped files (with `keep_going`), attached
+    /// policies absent from their file, incomplete organization data. Each names the file.
     pub warnings: Vec<String>,
     account_index: HashMap<String, usize>,
     principal_index: HashMap<String, PrincipalRef>,
     role_by_name: HashMap<(usize, String), usize>,
 }
 
-/// Policies shared across accounts: (ARN, version) → parsed document.
-type Interner = Mutex<HashMap<(String, String), Arc<Policy>>>;
-
 impl Snapshot {
-    /// Loads a snapshot directory, or a single authorization-details file.
+    /// Loads a snapshot directory, or a single authorization-details file (any name; the
+    /// account ID is then read from the ARNs inside).
+    ///
+    /// Errors name the file, the line:column, the JSON path and what was expected. With
+    /// [`LoadOptions::keep_going`], unreadable account, resource and `roles` files are
+    /// skipped and listed in [`Snapshot::warnings`].
     pub fn load(path: &Path, opts: &LoadOptions) -> Result<Snapshot, LoadError> {
-        let meta = fs::metadata(path).map_err(|e| LoadError::io(path, e))?;
-        let mut known_accounts = KnownAccounts::shipped();
-        if let Some(f) = &opts.known_accounts_file {
-            known_accounts.extend_from_file(f)?;
-        }
-        let interner: Interner = Mutex::new(HashMap::new());
-        let mut snap = Snapshot {
-            root: path.to_path_buf(),
-            known_accounts,
-            ..Default::default()
-        };
-
-        let account_files: Vec<PathBuf> = if meta.is_file() {
-            vec![path.to_path_buf()]
-        } else {
-            let mut files: Vec<PathBuf> = read_dir_sorted(path)?
-                .into_iter()
-                .filter(|p| {
-                    p.extension().is_some_and(|e| e == "json")
-                        && p.file_stem()
-                            .and_then(|s| s.to_str())
-                            .is_some_and(trustgate_policy::is_account_id)
-                })
-                .collect();
-            files.sort();
-            if files.is_empty() {
-                return Err(LoadError::Invalid {
-                    file: path.to_path_buf(),
-                    message: "no account files: expected <12-digit-account-id>.json files (aws iam get-account-authorization-details output)".into(),
-                });
-            }
-            files
-        };
-
-        let results: Vec<Result<Account, LoadError>> = account_files
-            .par_iter()
-            .map(|f| load_account(f, &interner))
-            .collect();
-        for r in results {
-            match r {
-                Ok(a) => snap.accounts.push(a),
-                Err(e) if opts.keep_going => {
-                    snap.warnings.push(format!("skipped account file: {e}"));
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        snap.accounts.sort_by(|a, b| a.id.cmp(&b.id));
-        for w in snap.accounts.windows(2) {
-            if w[0].id == w[1].id {
-                return Err(LoadError::Invalid {
-                    file: w[1].source.clone(),
-                    message: format!(
-                        "account {} appears twice (also in {})",
-                        w[1].id,
-                        w[0].source.display()
-                    ),
-                });
-            }
-        }
-
-        if meta.is_dir() {
-            let org_file = path.join("organization.json");
-            if org_file.exists() {
-                let bytes = fs::read(&org_file).map_err(|e| LoadError::io(&org_file, e))?;
-                let org: Organization =
-                    from_slice_with_path(&bytes).map_err(|e| LoadError::parse(&org_file, e))?;
-                snap.organization = Some(org);
-            }
-            snap.load_resources(&path.join("resources"))?;
-            snap.load_max_sessions(path)?;
-        }
-        if let Some(org) = &snap.organization {
-            let ids: Vec<&str> = snap.accounts.iter().map(|a| a.id.as_str()).collect();
-            for (kind, name) in [
-                (OrgPolicyType::ServiceControlPolicy, "SCP"),
-                (OrgPolicyType::ResourceControlPolicy, "RCP"),
-            ] {
-                let missing = org.levels_without(&ids, kind);
-                if !missing.is_empty() {
-                    let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
-                    snap.warnings.push(format!(
-                        "organization.json: no {name} is listed for {} level(s) of the organization ({}{}); AWS always has one there, so these levels are treated as not restricting",
-                        missing.len(),
-                        shown.join(", "),
-                        if missing.len() > 5 { ", …" } else { "" }
-                    ));
-                }
-            }
-        }
-        if let Some(org) = &snap.organization {
-            for acct in &mut snap.accounts {
-                acct.name = org
-                    .accounts
-                    .iter()
-                    .find(|a| a.id == acct.id)
-                    .and_then(|a| a.name.clone());
-            }
-        }
-        for acct in &snap.accounts {
-            let mut unknown: Vec<&str> = acct
-                .roles
-                .iter()
-                .flat_map(|r| {
-                    r.attached_policies
-                        .iter()
-                        .chain(r.permission_boundary.iter())
-                })
-                .chain(acct.users.iter().flat_map(|u| {
-                    u.attached_policies
-                        .iter()
-                        .chain(u.permission_boundary.iter())
-                }))
-                .chain(acct.groups.iter().flat_map(|g| g.attached_policies.iter()))
-                .filter_map(|p| match p {
-                    PolicyRef::Unknown { arn } => Some(arn.as_str()),
-                    PolicyRef::Known(_) => None,
-                })
-                .collect();
-            unknown.sort();
-            unknown.dedup();
-            for arn in unknown {
-                snap.warnings.push(format!(
-                    "{}: policy {arn} is attached but not in the file; its permissions are unknown (treated as possibly allowing)",
-                    acct.source.display()
-                ));
-            }
-        }
-        snap.build_indexes();
-        Ok(snap)
+        load::load(path, opts)
     }
 
-    fn load_resources(&mut self, dir: &Path) -> Result<(), LoadError> {
-        if !dir.is_dir() {
-            return Ok(());
-        }
-        for file in read_dir_sorted(dir)? {
-            if file.extension().is_none_or(|e| e != "json") {
-                continue;
-            }
-            let bytes = fs::read(&file).map_err(|e| LoadError::io(&file, e))?;
-            let entries: Vec<raw::RawResource> =
-                from_slice_with_path(&bytes).map_err(|e| LoadError::parse(&file, e))?;
-            for (i, r) in entries.into_iter().enumerate() {
-                let account_id = match r.account_id {
-                    Some(a) => a,
-                    None => match trustgate_policy::Arn::parse(&r.arn).map(|a| a.account) {
-                        Some(a) if !a.is_empty() => a.to_string(),
-                        _ => {
-                            return Err(LoadError::Invalid {
-                                file: file.clone(),
-                                message: format!(
-                                    "[{i}] ({}): \"accountId\" is required when the ARN carries no account (S3 buckets)",
-                                    r.arn
-                                ),
-                            })
-                        }
-                    },
-                };
-                self.resources.push(ResourcePolicy {
-                    arn: r.arn,
-                    account_id,
-                    policy: r.policy,
-                    source: file.clone(),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn load_max_sessions(&mut self, root: &Path) -> Result<(), LoadError> {
-        let mut files = Vec::new();
-        if root.join("roles.json").is_file() {
-            files.push(root.join("roles.json"));
-        }
-        if root.join("roles").is_dir() {
-            files.extend(
-                read_dir_sorted(&root.join("roles"))?
-                    .into_iter()
-                    .filter(|p| p.extension().is_some_and(|e| e == "json")),
-            );
-        }
-        let mut max: HashMap<String, u32> = HashMap::new();
-        for file in files {
-            let bytes = fs::read(&file).map_err(|e| LoadError::io(&file, e))?;
-            let listed: raw::ListRoles =
-                from_slice_with_path(&bytes).map_err(|e| LoadError::parse(&file, e))?;
-            for r in listed.roles {
-                if let Some(m) = r.max_session_duration {
-                    max.insert(r.arn, m);
-                }
-            }
-        }
-        if max.is_empty() {
-            return Ok(());
-        }
-        for acct in &mut self.accounts {
-            for role in &mut acct.roles {
-                if let Some(m) = max.get(&role.arn) {
-                    role.max_session_duration = Some(*m);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn build_indexes(&mut self) {
+    pub(crate) fn build_indexes(&mut self) {
+        self.account_index.clear();
+        self.principal_index.clear();
+        self.role_by_name.clear();
         for (ai, acct) in self.accounts.iter().enumerate() {
             self.account_index.insert(acct.id.clone(), ai);
             for (i, r) in acct.roles.iter().enumerate() {
@@ -465,38 +430,40 @@ impl Snapshot {
         }
     }
 
+    /// An account of the snapshot by ID.
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.account_index.get(id).map(|&i| &self.accounts[i])
     }
 
+    /// The position of an account in [`Snapshot::accounts`].
     pub fn account_index(&self, id: &str) -> Option<usize> {
         self.account_index.get(id).copied()
     }
 
-    /// Finds a user, role or group by ARN. An STS assumed-role ARN resolves to its role, and
-    /// a role ARN given without its path resolves by name.
+    /// Finds a user, role or group by ARN. An STS assumed-role ARN
+    /// (`arn:aws:sts::ID:assumed-role/NAME/SESSION`) resolves to its role, and a role ARN
+    /// given without its path resolves by name.
     pub fn principal(&self, arn: &str) -> Option<PrincipalRef> {
         if let Some(p) = self.principal_index.get(arn) {
             return Some(*p);
         }
         let parsed = trustgate_policy::Arn::parse(arn)?;
         let ai = self.account_index(parsed.account)?;
-        let role_name = if parsed.service == "sts" {
-            parsed
+        let role_name = match parsed.service {
+            "sts" => parsed
                 .resource
                 .strip_prefix("assumed-role/")?
                 .split('/')
-                .next()?
-        } else if parsed.service == "iam" {
-            parsed.resource.strip_prefix("role/")?.rsplit('/').next()?
-        } else {
-            return None;
+                .next()?,
+            "iam" => parsed.resource.strip_prefix("role/")?.rsplit('/').next()?,
+            _ => return None,
         };
         self.role_by_name
             .get(&(ai, role_name.to_string()))
             .map(|&index| PrincipalRef::Role { account: ai, index })
     }
 
+    /// The role a [`PrincipalRef`] points to (None for users and groups).
     pub fn role(&self, r: PrincipalRef) -> Option<(&Account, &Role)> {
         match r {
             PrincipalRef::Role { account, index } => {
@@ -507,6 +474,7 @@ impl Snapshot {
         }
     }
 
+    /// The user a [`PrincipalRef`] points to (None for roles and groups).
     pub fn user(&self, r: PrincipalRef) -> Option<(&Account, &User)> {
         match r {
             PrincipalRef::User { account, index } => {
@@ -517,23 +485,47 @@ impl Snapshot {
         }
     }
 
-    /// Every role with its account.
+    /// The group a [`PrincipalRef`] points to (None for roles and users).
+    pub fn group(&self, r: PrincipalRef) -> Option<(&Account, &Group)> {
+        match r {
+            PrincipalRef::Group { account, index } => {
+                let a = &self.accounts[account];
+                Some((a, &a.groups[index]))
+            }
+            _ => None,
+        }
+    }
+
+    /// Every role with its account, in account order.
     pub fn roles(&self) -> impl Iterator<Item = (&Account, &Role)> {
         self.accounts
             .iter()
             .flat_map(|a| a.roles.iter().map(move |r| (a, r)))
     }
 
-    /// Whether an account belongs to the organization; without organization data, whether it
-    /// is one of the snapshot's accounts.
-    pub fn is_internal(&self, account_id: &str) -> bool {
+    /// The organization's account IDs: those listed in `organization.json`, or — without it —
+    /// the snapshot's own accounts (the snapshot is then taken to be the organization).
+    pub fn org_account_ids(&self) -> Vec<&str> {
         match &self.organization {
-            Some(org) => {
-                org.accounts.iter().any(|a| a.id == account_id)
-                    || self.account_index.contains_key(account_id)
-            }
+            Some(org) => org.accounts.iter().map(|a| a.id.as_str()).collect(),
+            None => self.accounts.iter().map(|a| a.id.as_str()).collect(),
+        }
+    }
+
+    /// Whether `organization.json` lists the account; without organization data, whether it
+    /// is one of the snapshot's accounts.
+    pub fn is_in_org(&self, account_id: &str) -> bool {
+        match &self.organization {
+            Some(org) => org.account(account_id).is_some(),
             None => self.account_index.contains_key(account_id),
         }
+    }
+
+    /// Whether trust of this account is *internal*: it is in the organization
+    /// ([`Snapshot::is_in_org`]) or one of the snapshot's accounts. Everything else is a
+    /// third party.
+    pub fn is_internal(&self, account_id: &str) -> bool {
+        self.account_index.contains_key(account_id) || self.is_in_org(account_id)
     }
 
     /// The organization ID, when organization data is present.
@@ -543,14 +535,28 @@ impl Snapshot {
             .map(|o| o.organization_id.as_str())
     }
 
-    /// SCP levels for an account (None: not governed, see [`Organization::levels`]).
+    /// The account's place in the organization: root ID, OU IDs…, account ID (see
+    /// [`Organization::path_of`]; names with [`Organization::path_names`]). None without
+    /// organization data or when the account is not in it.
+    pub fn ou_path(&self, account_id: &str) -> Option<Vec<&str>> {
+        self.organization.as_ref()?.path_of(account_id)
+    }
+
+    /// The SCPs that govern an account's principals, one [`PolicyLevel`] per level of its path
+    /// from the root down to the account; a request must be allowed at every level.
+    ///
+    /// None means *not governed by SCPs*: the management account (SCPs never apply to it), an
+    /// account outside the organization, no organization data, or an organization file that
+    /// lists no SCP at all (not modelled). A level whose policies are missing from the file
+    /// is left out (treated as not restricting) and reported in the warnings at load time.
     pub fn scps_for(&self, account_id: &str) -> Option<Vec<PolicyLevel<'_>>> {
         self.organization
             .as_ref()?
             .levels(account_id, OrgPolicyType::ServiceControlPolicy)
     }
 
-    /// RCP levels for an account's resources.
+    /// The RCPs that govern an account's resources, per level as for [`Snapshot::scps_for`]
+    /// (None for the management account and when RCPs are not modelled).
     pub fn rcps_for(&self, account_id: &str) -> Option<Vec<PolicyLevel<'_>>> {
         self.organization
             .as_ref()?
@@ -561,227 +567,10 @@ impl Snapshot {
     pub fn resource_policy(&self, arn: &str) -> Option<&ResourcePolicy> {
         self.resources.iter().find(|r| r.arn == arn)
     }
-}
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).map_err(|e| LoadError::io(dir, e))? {
-        let entry = entry.map_err(|e| LoadError::io(dir, e))?;
-        out.push(entry.path());
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn tags(raw: Vec<raw::RawTag>) -> BTreeMap<String, String> {
-    raw.into_iter().map(|t| (t.key, t.value)).collect()
-}
-
-fn inline(raw: Vec<raw::RawInline>) -> Vec<NamedPolicy> {
-    raw.into_iter()
-        .map(|p| NamedPolicy {
-            name: p.policy_name,
-            document: p.policy_document,
-        })
-        .collect()
-}
-
-/// Reads one authorization-details file.
-fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> {
-    let bytes = fs::read(file).map_err(|e| LoadError::io(file, e))?;
-    let details: raw::AuthorizationDetails =
-        from_slice_with_path(&bytes).map_err(|e| LoadError::parse(file, e))?;
-
-    let mut managed: HashMap<String, Arc<ManagedPolicy>> =
-        HashMap::with_capacity(details.policies.len());
-    for (pi, p) in details.policies.iter().enumerate() {
-        let default = p.policy_version_list.iter().enumerate().find(|(_, v)| {
-            v.is_default_version
-                || (p.default_version_id.is_some() && v.version_id == p.default_version_id)
-        });
-        let Some((vi, version)) = default else {
-            continue; // no default version listed: left unresolved (reported as unknown)
-        };
-        let Some(doc_raw) = version.document else {
-            continue;
-        };
-        let aws_managed = p.arn.starts_with("arn:aws:iam::aws:policy/");
-        let key = (
-            p.arn.clone(),
-            version.version_id.clone().unwrap_or_default(),
-        );
-        let cached = if aws_managed {
-            interner.lock().expect("interner lock").get(&key).cloned()
-        } else {
-            None
-        };
-        let document = match cached {
-            Some(d) => d,
-            None => {
-                let text = doc_raw.get();
-                let doc: Policy = serde_json::from_str(text).map_err(|e| {
-                    // Place the error in the file: the raw document is a slice of `bytes`.
-                    let offset = text.as_ptr() as usize - bytes.as_ptr() as usize;
-                    let (line, column) = line_col(&bytes, offset, e.line(), e.column());
-                    let mut je = trustgate_policy::parse::json_error(
-                        e,
-                        format!("Policies[{pi}].PolicyVersionList[{vi}].Document"),
-                    );
-                    je.line = line;
-                    je.column = column;
-                    LoadError::parse(file, je)
-                })?;
-                let doc = Arc::new(doc);
-                if aws_managed {
-                    interner
-                        .lock()
-                        .expect("interner lock")
-                        .entry(key)
-                        .or_insert_with(|| doc.clone())
-                        .clone()
-                } else {
-                    doc
-                }
-            }
-        };
-        managed.insert(
-            p.arn.clone(),
-            Arc::new(ManagedPolicy {
-                arn: p.arn.clone(),
-                name: p.policy_name.clone(),
-                document,
-                aws_managed,
-            }),
-        );
-    }
-    let resolve = |arn: String| match managed.get(&arn) {
-        Some(p) => PolicyRef::Known(p.clone()),
-        None => PolicyRef::Unknown { arn },
-    };
-
-    let mut account_id: Option<String> = None;
-    let mut note_account = |arn: &str| {
-        if account_id.is_none() {
-            if let Some(a) = trustgate_policy::Arn::parse(arn) {
-                account_id = Some(a.account.to_string());
-            }
-        }
-    };
-
-    let mut roles = Vec::with_capacity(details.role_detail_list.len());
-    for r in details.role_detail_list {
-        note_account(&r.arn);
-        let last = r.role_last_used.unwrap_or(raw::RawLastUsed {
-            last_used_date: None,
-            region: None,
-        });
-        roles.push(Role {
-            attached_policies: r
-                .attached_managed_policies
-                .into_iter()
-                .map(|a| resolve(a.policy_arn))
-                .collect(),
-            permission_boundary: r
-                .permissions_boundary
-                .map(|b| resolve(b.permissions_boundary_arn)),
-            inline_policies: inline(r.role_policy_list),
-            tags: tags(r.tags),
-            arn: r.arn,
-            name: r.role_name,
-            path: r.path,
-            role_id: r.role_id,
-            create_date: r.create_date,
-            trust_policy: r.assume_role_policy_document,
-            last_used: last.last_used_date,
-            last_used_region: last.region,
-            max_session_duration: r.max_session_duration,
-        });
-    }
-    let mut users = Vec::with_capacity(details.user_detail_list.len());
-    for u in details.user_detail_list {
-        note_account(&u.arn);
-        users.push(User {
-            attached_policies: u
-                .attached_managed_policies
-                .into_iter()
-                .map(|a| resolve(a.policy_arn))
-                .collect(),
-            permission_boundary: u
-                .permissions_boundary
-                .map(|b| resolve(b.permissions_boundary_arn)),
-            inline_policies: inline(u.user_policy_list),
-            tags: tags(u.tags),
-            arn: u.arn,
-            name: u.user_name,
-            user_id: u.user_id,
-            create_date: u.create_date,
-            groups: u.group_list,
-        });
-    }
-    let mut groups = Vec::with_capacity(details.group_detail_list.len());
-    for g in details.group_detail_list {
-        note_account(&g.arn);
-        groups.push(Group {
-            attached_policies: g
-                .attached_managed_policies
-                .into_iter()
-                .map(|a| resolve(a.policy_arn))
-                .collect(),
-            inline_policies: inline(g.group_policy_list),
-            arn: g.arn,
-            name: g.group_name,
-        });
-    }
-
-    // The account ID: from the file name when it is one, else from the ARNs inside.
-    let stem = file
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    let id = if trustgate_policy::is_account_id(stem) {
-        if let Some(found) = &account_id {
-            if found != stem {
-                return Err(LoadError::Invalid {
-                    file: file.to_path_buf(),
-                    message: format!("the file is named for account {stem} but holds principals of account {found}"),
-                });
-            }
-        }
-        stem.to_string()
-    } else {
-        account_id.ok_or_else(|| LoadError::Invalid {
-            file: file.to_path_buf(),
-            message: "cannot tell the account: name the file <account-id>.json or include at least one user, group or role".into(),
-        })?
-    };
-
-    Ok(Account {
-        id,
-        name: None,
-        source: file.to_path_buf(),
-        users,
-        groups,
-        roles,
-        managed_policies: managed,
-    })
-}
-
-/// Line and column in `bytes` of a position given relative to a sub-slice starting at
-/// `offset` (serde_json positions are 1-based).
-fn line_col(bytes: &[u8], offset: usize, inner_line: usize, inner_col: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let base_line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let base_col = offset
-        - before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map(|p| p + 1)
-            .unwrap_or(0)
-        + 1;
-    if inner_line <= 1 {
-        (base_line, base_col + inner_col.saturating_sub(1))
-    } else {
-        (base_line + inner_line - 1, inner_col)
+    /// The vendor name of a known third-party account (shipped list or user file).
+    pub fn vendor(&self, account_id: &str) -> Option<&str> {
+        self.known_accounts.lookup(account_id)
     }
 }
 

@@ -6,17 +6,34 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use trustgate_policy::Policy;
 
+/// `organization.json`:
+///
+/// ```json
+/// { "organizationId": "o-abc123", "managementAccountId": "111111111111", "rootId": "r-root",
+///   "organizationalUnits": [{"id": "ou-work", "name": "Workloads", "parentId": "r-root"}],
+///   "accounts": [{"id": "222222222222", "name": "prod", "parentId": "ou-work", "tags": {"env": "prod"}}],
+///   "policies": [{"id": "p-1", "name": "DenyLeave", "type": "SERVICE_CONTROL_POLICY",
+///                 "document": {"Version": "2012-10-17", "Statement": []}, "targets": ["r-root"]}] }
+/// ```
+///
+/// Unknown fields are errors (a misspelt `parentID` must not silently detach an account).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Organization {
+    /// `o-…`: what `aws:PrincipalOrgID` conditions compare with.
     pub organization_id: String,
+    /// The management account: never governed by SCPs or RCPs.
     #[serde(default)]
     pub management_account_id: Option<String>,
+    /// `r-…`: the root, parent of the top-level OUs and accounts.
     pub root_id: String,
+    /// Organizational units, each with its parent (the root or another OU).
     #[serde(default)]
     pub organizational_units: Vec<OrgUnit>,
+    /// Member accounts (including the management account), each with its parent.
     #[serde(default)]
     pub accounts: Vec<OrgAccount>,
+    /// SCPs and RCPs with their targets.
     #[serde(default)]
     pub policies: Vec<OrgPolicy>,
     /// Lookups by ID, built on first use: organizations have thousands of accounts and every
@@ -36,37 +53,54 @@ struct OrgIndex {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// An organizational unit.
 pub struct OrgUnit {
+    /// `ou-…`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// The root ID or a parent OU ID.
     pub parent_id: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// A member account.
 pub struct OrgAccount {
+    /// The 12-digit account ID.
     pub id: String,
+    /// Account name.
     #[serde(default)]
     pub name: Option<String>,
+    /// The root ID or the OU ID the account sits in.
     pub parent_id: String,
+    /// Account tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// `SERVICE_CONTROL_POLICY` or `RESOURCE_CONTROL_POLICY`.
 pub enum OrgPolicyType {
+    /// SCP: caps what the account's principals may do.
     ServiceControlPolicy,
+    /// RCP: caps what may be done to the account's resources.
     ResourceControlPolicy,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// An SCP or RCP with its targets.
 pub struct OrgPolicy {
+    /// `p-…`.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// `type`: SCP or RCP.
     #[serde(rename = "type")]
     pub kind: OrgPolicyType,
+    /// The policy document (object or URL-encoded string).
     pub document: Policy,
     /// Root ID, OU IDs or account IDs the policy is attached to.
     pub targets: Vec<String>,
@@ -93,6 +127,7 @@ impl OrgPolicy {
 pub struct PolicyLevel<'a> {
     /// The root, OU or account ID of this level.
     pub target: &'a str,
+    /// The policies attached at this level (a request needs an Allow from one of them).
     pub policies: Vec<&'a OrgPolicy>,
 }
 
@@ -181,13 +216,10 @@ impl Organization {
                 .map(|id| {
                     if *id == self.root_id {
                         "Root".to_string()
-                    } else if let Some(ou) = self.organizational_units.iter().find(|o| o.id == *id)
-                    {
-                        ou.name.clone()
+                    } else if let Some(&i) = self.index().ous.get(*id) {
+                        self.organizational_units[i].name.clone()
                     } else {
-                        self.accounts
-                            .iter()
-                            .find(|a| a.id == *id)
+                        self.account(id)
                             .and_then(|a| a.name.clone())
                             .unwrap_or_else(|| id.to_string())
                     }

@@ -13,8 +13,8 @@ pub struct AuthorizationDetails<'a> {
     pub user_detail_list: Vec<RawUser>,
     #[serde(default)]
     pub group_detail_list: Vec<RawGroup>,
-    #[serde(default)]
-    pub role_detail_list: Vec<RawRole>,
+    #[serde(default, borrow)]
+    pub role_detail_list: Vec<RawRole<'a>>,
     #[serde(default, borrow)]
     pub policies: Vec<RawManagedPolicy<'a>>,
 }
@@ -46,7 +46,7 @@ pub struct RawTag {
     pub value: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct RawLastUsed {
     #[serde(default)]
@@ -55,9 +55,11 @@ pub struct RawLastUsed {
     pub region: Option<String>,
 }
 
+/// A role; its trust policy is kept raw so that identical trust policies (the same audit or
+/// service trust in every account) are parsed once and shared.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RawRole {
+pub struct RawRole<'a> {
     #[serde(default)]
     pub path: String,
     pub role_name: String,
@@ -66,7 +68,10 @@ pub struct RawRole {
     pub arn: String,
     #[serde(default)]
     pub create_date: Option<String>,
-    pub assume_role_policy_document: Policy,
+    #[serde(borrow)]
+    pub assume_role_policy_document: &'a RawValue,
+    #[serde(default)]
+    pub instance_profile_list: Vec<RawInstanceProfile>,
     #[serde(default)]
     pub role_policy_list: Vec<RawInline>,
     #[serde(default)]
@@ -81,9 +86,23 @@ pub struct RawRole {
     pub max_session_duration: Option<u32>,
 }
 
+/// An instance profile of a role (its nested `Roles` list repeats the role and is skipped).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RawInstanceProfile {
+    pub instance_profile_name: String,
+    #[serde(default)]
+    pub instance_profile_id: String,
+    pub arn: String,
+    #[serde(default)]
+    pub path: String,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RawUser {
+    #[serde(default)]
+    pub path: String,
     pub user_name: String,
     #[serde(default)]
     pub user_id: String,
@@ -105,7 +124,11 @@ pub struct RawUser {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RawGroup {
+    #[serde(default)]
+    pub path: String,
     pub group_name: String,
+    #[serde(default)]
+    pub group_id: String,
     pub arn: String,
     #[serde(default)]
     pub group_policy_list: Vec<RawInline>,
