@@ -29,6 +29,8 @@ struct Cli {
 enum Command {
     /// Findings: trust and permission mistakes across the snapshot
     Scan(cmd::scan::Args),
+    /// The HTML report (registry, findings, interactive trust graph) as one offline file
+    Report(cmd::scan::ReportArgs),
     /// The registry: one row per trust relationship
     Registry(cmd::registry::Args),
     /// Can PRINCIPAL do ACTION on RESOURCE? With every policy the snapshot has, and why
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(args),
+        Command::Report(args) => cmd::scan::run_report(args),
         Command::Registry(args) => cmd::registry::run(args),
         Command::Paths(args) => cmd::paths::run(args),
         Command::Can(args) => cmd::can::run(args),

@@ -16,6 +16,8 @@ use crate::trust::{scope_of, trust_entries, ConditionView, TrustedKind};
 pub struct Analysis {
     pub registry: Registry,
     pub output: ScanOutput,
+    /// The assume-role graph the path rules used (for reports that draw or walk it).
+    pub graph: AccessGraph,
 }
 
 fn known_policies<'s>(
@@ -277,5 +279,10 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     output.summary.roles = cx.roles.len();
     output.summary.relationships = registry.relationships.len();
     output.finish();
-    Analysis { registry, output }
+    drop(cx);
+    Analysis {
+        registry,
+        output,
+        graph,
+    }
 }
