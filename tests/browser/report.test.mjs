@@ -150,6 +150,14 @@ test('a path from the paths tab is highlighted in the graph', async () => {
   await page.screenshot({ path: path.join(outDir, 'report-path.png') });
 });
 
+test('the people tab shows users, MFA and key ages', async () => {
+  await page.click('nav button[data-tab="people"]');
+  const rows = await page.locator('#people-table tr').count();
+  assert.ok(rows >= 5, `header + users: ${rows}`);
+  const text = await page.locator('#people-table').textContent();
+  assert.ok(text.includes('user/bob') && text.includes('no credential report') === false, text.slice(0, 300));
+});
+
 test('the Content-Security-Policy refuses connections', async () => {
   const violated = await page.evaluate(() => new Promise((resolve) => {
     document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });

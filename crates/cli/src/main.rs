@@ -45,6 +45,8 @@ enum Command {
     Lint(cmd::lint::Args),
     /// The rule catalogue, or one rule's documentation
     Rules(cmd::rules::Args),
+    /// AWS CLI profiles (~/.aws/config) for every role PRINCIPAL can reach
+    Profiles(cmd::profiles::Args),
     /// Write a deterministic synthetic organization (for benchmarks and scale tests)
     Synth(cmd::synth::Args),
 }
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd::eval::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Profiles(args) => cmd::profiles::run(args),
         Command::Synth(args) => cmd::synth::run(args),
     };
     match result {

@@ -225,7 +225,7 @@ mod tests {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Vendor","Effect":"Allow",
             "Principal":{"AWS":["arn:aws:iam::111122223333:root","444455556666"],"Service":"ec2.amazonaws.com"},
             "Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"secret","aws:PrincipalTag/team":["a","b"]},
-            "Bool":{"aws:MultiFactorPresent":"true"}}},
+            "Bool":{"aws:MultiFactorAuthPresent":"true"}}},
             {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/x"},"NotAction":"s3:*","NotResource":"*"}]}"#;
         let p = parse_policy(text).unwrap();
         let out = PolicyJson::new(&p).to_pretty_string();

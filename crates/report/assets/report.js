@@ -434,6 +434,41 @@
   }
   renderPaths();
 
+  // ---------- people (IAM users) ----------
+  (function people() {
+    var eps = D.entryPoints || [];
+    $('count-people').textContent = eps.length;
+    var t = $('people-table');
+    append(t, el('tr', {}, ['User', 'Account', 'MFA', 'Password', 'Active keys (age, last used)', 'Roles reachable', 'In other accounts', 'Admin-equivalent', ''].map(function (h) { return el('th', { text: h }); })));
+    if (!eps.length) { append(t, el('tr', {}, el('td', { colspan: 9, text: 'No IAM users in the snapshot.' }))); return; }
+    eps.forEach(function (ep) {
+      var c = ep.credentials;
+      var mfaOk = c ? c.mfaActive : null;
+      var usable = ep.reachable.filter(function (r) { return !r.mfaRequired || (mfaOk !== false && !r.mfaOnChainedHop); });
+      var keys = !c ? pill('no credential report') : (c.activeKeys.length ? c.activeKeys.map(function (k) {
+        var old = k.ageDays != null && k.ageDays > 90;
+        return pill('#' + k.slot + ' ' + (k.ageDays != null ? k.ageDays + ' d' : '?') + (k.lastUsed ? ', used ' + k.lastUsed.slice(0, 10) : ', never used'), old ? 'bad' : 'good');
+      }) : 'none');
+      var list = el('details', {}, el('summary', { text: usable.length + ' role' + (usable.length === 1 ? '' : 's') }));
+      var ul = el('ul');
+      ep.reachable.slice(0, 100).forEach(function (r) {
+        ul.appendChild(el('li', { 'class': 'mono' }, r.role + ' (' + r.hops + ' hop' + (r.hops === 1 ? '' : 's') + ')',
+          r.mfaRequired ? [' ', pill('needs MFA', mfaOk === false ? 'bad' : '')] : null, r.admin ? [' ', pill('admin', 'bad')] : null));
+      });
+      if (ep.reachableTruncated || ep.reachable.length > 100) ul.appendChild(el('li', { text: 'more not listed' }));
+      list.appendChild(ul);
+      var fs = (findingsByResource[ep.user] || []).length;
+      append(t, el('tr', {},
+        el('td', { 'class': 'mono', text: ep.user }), el('td', { text: accountLabel(ep.account) }),
+        el('td', {}, mfaOk == null ? pill('?') : pill(mfaOk ? 'yes' : 'no', mfaOk ? 'good' : 'bad')),
+        el('td', { text: c ? (c.passwordEnabled ? 'yes' + (c.passwordLastUsed ? ', used ' + c.passwordLastUsed.slice(0, 10) : '') : 'no') : '?' }),
+        el('td', {}, keys), el('td', {}, list),
+        el('td', { text: usable.filter(function (r) { return r.crossAccount; }).length }),
+        el('td', {}, usable.some(function (r) { return r.admin; }) ? pill('yes', 'bad') : 'no'),
+        el('td', {}, fs ? el('button', { 'class': 'link', type: 'button', text: fs + ' finding' + (fs === 1 ? '' : 's'), onclick: function () { $('findings-search').value = ep.user; renderFindings(); showTab('findings'); } }) : null)));
+    });
+  })();
+
   // ---------- graph ----------
   var cy = null;
   var expanded = {}; // account id -> true: its roles are drawn one by one

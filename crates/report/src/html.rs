@@ -174,6 +174,8 @@ pub struct ReportData<'a> {
     pub paths: Vec<PathRow>,
     /// Paths left out of `paths` (use `trustgate paths` for all of them).
     pub paths_omitted: usize,
+    /// IAM users: credentials (credential report) and the roles they can reach.
+    pub entry_points: &'a [trustgate_rules::EntryPoint],
     pub warnings: &'a [String],
 }
 
@@ -491,6 +493,7 @@ pub fn build<'a>(input: &HtmlInput<'a>, opts: &RenderOptions) -> ReportData<'a> 
         relationships,
         paths,
         paths_omitted,
+        entry_points: &analysis.registry.entry_points,
         warnings: &analysis.output.warnings,
     }
 }

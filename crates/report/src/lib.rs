@@ -28,6 +28,7 @@ pub use paths::{render_graph, render_paths, GraphFormat, GraphView};
 
 pub mod html;
 pub mod paths;
+pub mod profiles;
 mod registry;
 pub mod sarif;
 mod scan;

@@ -23,6 +23,8 @@ pub struct ScanOptions {
     pub now: jiff::Timestamp,
     /// Only these rules (all when empty).
     pub only_rules: Vec<String>,
+    /// An access key older than this, or unused for as long, is reported (TG020).
+    pub key_max_age_days: u32,
     /// Told about each phase as it ends.
     pub progress: Option<ProgressHook>,
 }
@@ -33,6 +35,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("stale_days", &self.stale_days)
             .field("now", &self.now)
             .field("only_rules", &self.only_rules)
+            .field("key_max_age_days", &self.key_max_age_days)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -44,6 +47,7 @@ impl Default for ScanOptions {
             stale_days: 90,
             now: jiff::Timestamp::now(),
             only_rules: Vec::new(),
+            key_max_age_days: 90,
             progress: None,
         }
     }
@@ -116,4 +120,6 @@ pub struct ScanContext<'a> {
     pub snapshot: Option<&'a trustgate_model::Snapshot>,
     /// Every principal prepared for policy questions.
     pub prepared: Option<&'a trustgate_access::PreparedPrincipals<'a>>,
+    /// IAM users with their credentials and reachable roles (TG019–TG022).
+    pub entry_points: &'a [crate::people::EntryPoint],
 }

@@ -133,7 +133,10 @@ pub fn registry_of(snap: &Snapshot, views: &[RoleView<'_>]) -> Registry {
             });
         }
     }
-    Registry { relationships }
+    Registry {
+        relationships,
+        entry_points: Vec::new(),
+    }
 }
 
 /// External ID values stay out of reports (the registry says whether one is required).
@@ -238,6 +241,8 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     let account_has_users = |a: &str| snap.account(a).is_some_and(|acct| !acct.users.is_empty());
     let is_internal = |a: &str| snap.is_internal(a);
     let vendor_of = |a: &str| snap.known_accounts.lookup(a).map(str::to_string);
+    let entry_points = crate::people::entry_points(snap, &graph, options.now);
+    phase("entry points traced");
     let cx = ScanContext {
         options,
         roles: views,
@@ -251,6 +256,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         graph: Some(&graph),
         snapshot: Some(snap),
         prepared: Some(summarizer.prepared()),
+        entry_points: &entry_points,
     };
     let rules: Vec<&dyn Rule> = catalogue()
         .into_iter()
@@ -270,9 +276,15 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         })
         .collect();
     phase("rules run");
+    let mut warnings = snap.warnings.clone();
+    if snap.credential_reports.is_empty() && snap.accounts.iter().any(|a| !a.users.is_empty()) {
+        warnings.push(
+            "no credential-report-<account-id>.csv in the snapshot: access-key and MFA rules (TG019, TG020, TG022) did not check the IAM users".to_string(),
+        );
+    }
     let mut output = ScanOutput {
         findings,
-        warnings: snap.warnings.clone(),
+        warnings,
         ..Default::default()
     };
     output.summary.accounts = snap.accounts.len();
@@ -280,6 +292,8 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     output.summary.relationships = registry.relationships.len();
     output.finish();
     drop(cx);
+    let mut registry = registry;
+    registry.entry_points = entry_points;
     Analysis {
         registry,
         output,

@@ -63,6 +63,7 @@ impl Fixture {
             stale_days: 90,
             now: self.now.parse().unwrap(),
             only_rules: Vec::new(),
+            key_max_age_days: 90,
             progress: None,
         };
         let arn = "arn:aws:iam::111111111111:role/target";
@@ -123,6 +124,7 @@ impl Fixture {
             graph: None,
             snapshot: None,
             prepared: None,
+            entry_points: &[],
         };
         let rule = catalogue()
             .into_iter()

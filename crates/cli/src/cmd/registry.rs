@@ -33,7 +33,13 @@ pub enum Format {
 pub fn run(args: Args) -> CliResult<ExitCode> {
     let snap = args.load.load(&args.snapshot)?;
     let views = role_views(&snap);
-    let registry = registry_of(&snap, &views);
+    let mut registry = registry_of(&snap, &views);
+    // People and machines signing in as IAM users: credentials and the roles they reach.
+    if snap.accounts.iter().any(|a| !a.users.is_empty()) {
+        let graph = super::paths::build_graph(&snap);
+        registry.entry_points =
+            trustgate_rules::people::entry_points(&snap, &graph, jiff::Timestamp::now());
+    }
     let format = match args.format {
         Format::Table => RegistryFormat::Table,
         Format::Json => RegistryFormat::Json,

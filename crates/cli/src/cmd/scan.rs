@@ -33,6 +33,9 @@ pub struct Args {
     /// Evaluate staleness as of this date (default: now)
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// An access key older than this many days, or unused for as long, is reported (TG020)
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub key_max_age: u32,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -89,6 +92,7 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         stale_days: args.stale_days,
         now,
         only_rules: args.rules.clone(),
+        key_max_age_days: args.key_max_age,
         progress,
     };
     let mut analysis = analyze(&snap, &options);
@@ -176,6 +180,9 @@ pub struct ReportArgs {
     /// Evaluate staleness as of this date (default: now); also the report's date
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// An access key older than this many days, or unused for as long, is reported (TG020)
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub key_max_age: u32,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -193,6 +200,7 @@ pub fn run_report(args: ReportArgs) -> CliResult<ExitCode> {
         rules: args.rules,
         stale_days: args.stale_days,
         now: args.now,
+        key_max_age: args.key_max_age,
         load: args.load,
     })
 }

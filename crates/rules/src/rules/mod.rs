@@ -23,6 +23,10 @@ mod tg015_deleted_principal;
 mod tg016_undocumented_role;
 mod tg017_external_reaches_admin;
 mod tg018_escalation_to_cross_account;
+mod tg019_user_keys_cross_account;
+mod tg020_old_access_key;
+mod tg021_duplicated_user;
+mod tg022_user_without_mfa;
 
 pub use tg001_root_trust::RootTrust;
 pub use tg002_public_trust::PublicTrust;
@@ -42,6 +46,10 @@ pub use tg015_deleted_principal::DeletedPrincipal;
 pub use tg016_undocumented_role::UndocumentedRole;
 pub use tg017_external_reaches_admin::ExternalReachesAdmin;
 pub use tg018_escalation_to_cross_account::EscalationToCrossAccount;
+pub use tg019_user_keys_cross_account::UserKeysCrossAccount;
+pub use tg020_old_access_key::OldAccessKey;
+pub use tg021_duplicated_user::DuplicatedUser;
+pub use tg022_user_without_mfa::UserWithoutMfa;
 
 /// A check over the scan context.
 pub trait Rule: Sync {
@@ -81,6 +89,10 @@ impl_rule!(
     UndocumentedRole,
     ExternalReachesAdmin,
     EscalationToCrossAccount,
+    UserKeysCrossAccount,
+    OldAccessKey,
+    DuplicatedUser,
+    UserWithoutMfa,
 );
 
 /// Reported by the baseline itself (see [`crate::baseline`]), listed for its documentation.
@@ -112,6 +124,10 @@ pub fn catalogue() -> Vec<&'static dyn Rule> {
         &UndocumentedRole,
         &ExternalReachesAdmin,
         &EscalationToCrossAccount,
+        &UserKeysCrossAccount,
+        &OldAccessKey,
+        &DuplicatedUser,
+        &UserWithoutMfa,
         &crate::baseline::ExpiredBaseline,
     ]
 }
