@@ -530,7 +530,7 @@
     return els;
   }
   var STYLE = [
-    { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'text-valign': 'bottom', 'text-margin-y': 3, width: 18, height: 18,
+    { selector: 'node', style: { label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 7, 'text-valign': 'bottom', 'text-margin-y': 3, width: 18, height: 18,
       'background-color': '#5b6b82', 'text-wrap': 'ellipsis', 'text-max-width': 140 } },
     { selector: 'node[kind = "account"]', style: { shape: 'round-rectangle', 'background-color': '#dfe6f2', 'border-width': 1, 'border-color': '#8a9ab5', width: 34, height: 22, 'font-size': 10 } },
     { selector: 'node[kind = "account"][internal = 0]', style: { 'background-color': '#fbe0dc', 'border-color': '#d0341f' } },
@@ -622,7 +622,10 @@
   function startGraph() {
     if (typeof cytoscape !== 'function') { $('graph-status').textContent = 'graph library unavailable'; return; }
     if (D.roles.length <= ROLE_LIMIT) D.accounts.forEach(function (a) { if (a.inSnapshot) expanded[a.id] = true; });
-    cy = cytoscape({ container: $('cy'), style: STYLE, minZoom: 0.05, maxZoom: 4 });
+    // Large organizations: cheaper edges, and none drawn while panning or zooming.
+    var big = D.relationships.length > 5000;
+    cy = cytoscape({ container: $('cy'), style: big ? STYLE.concat([{ selector: 'edge', style: { 'curve-style': 'straight' } }]) : STYLE,
+      minZoom: 0.02, maxZoom: 4, hideEdgesOnViewport: big, textureOnViewport: big, pixelRatio: big ? 1 : 'auto' });
     redraw();
     cy.on('tap', 'node', function (ev) {
       var n = ev.target;
