@@ -401,9 +401,9 @@ pub fn role_of_session(arn: &str) -> Option<String> {
 }
 
 /// The web identity provider from a `principalId`: the provider ARN up to the first `:`
-/// after it (`arn:aws:iam::A:oidc-provider/HOST:…`), or the text before the first `:`
+/// after it (`arn:aws:iam::A:oidc-provider/HOST:…`), else the text before the first `:`
 /// (`accounts.google.com:…`, `cognito-identity.amazonaws.com:…`). The SQL of
-/// [`crate::sql`] derives it the same way.
+/// [`crate::sql`] derives it with the same pattern.
 pub fn web_identity_provider(principal_id: &str) -> &str {
     if let Some(rest) = principal_id.strip_prefix("arn:") {
         // arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST[:…] — five ':' before the resource.
@@ -416,7 +416,6 @@ pub fn web_identity_provider(principal_id: &str) -> &str {
                 }
             }
         }
-        return principal_id;
     }
     principal_id.split(':').next().unwrap_or(principal_id)
 }
@@ -471,7 +470,10 @@ fn caller_of(
             (a, CallerType::Root, account)
         }
         "AWSService" => (
-            id.invoked_by.clone().unwrap_or_else(|| "unknown".into()),
+            id.invoked_by
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "unknown".into()),
             CallerType::Service,
             None,
         ),
@@ -480,7 +482,6 @@ fn caller_of(
                 .principal_arn
                 .clone()
                 .filter(|p| !p.is_empty())
-                .or_else(|| id.identity_provider.clone())
                 .unwrap_or_else(|| "unknown".into());
             let acct = arn_account(&provider).map(str::to_string);
             (provider, CallerType::Saml, acct)
