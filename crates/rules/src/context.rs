@@ -25,6 +25,8 @@ pub struct ScanOptions {
     pub only_rules: Vec<String>,
     /// Told about each phase as it ends.
     pub progress: Option<ProgressHook>,
+    /// CloudTrail usage (`--trail`): TG011 counts it as use; TG030–TG035 judge it.
+    pub trail: Option<std::sync::Arc<crate::usage::TrailInput>>,
 }
 
 impl std::fmt::Debug for ScanOptions {
@@ -34,6 +36,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("now", &self.now)
             .field("only_rules", &self.only_rules)
             .field("progress", &self.progress.is_some())
+            .field("trail", &self.trail.is_some())
             .finish()
     }
 }
@@ -45,6 +48,7 @@ impl Default for ScanOptions {
             now: jiff::Timestamp::now(),
             only_rules: Vec::new(),
             progress: None,
+            trail: None,
         }
     }
 }
@@ -116,4 +120,6 @@ pub struct ScanContext<'a> {
     pub snapshot: Option<&'a trustgate_model::Snapshot>,
     /// Every principal prepared for policy questions.
     pub prepared: Option<&'a trustgate_access::PreparedPrincipals<'a>>,
+    /// CloudTrail usage joined to the snapshot, when a trail was given.
+    pub trail: Option<&'a crate::usage::TrailView<'a>>,
 }

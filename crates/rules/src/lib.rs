@@ -13,6 +13,7 @@ pub mod scan;
 #[cfg(test)]
 mod testing;
 pub mod trust;
+pub mod usage;
 
 pub use baseline::Baseline;
 pub use context::{PrincipalView, ResourceView, RoleView, ScanContext, ScanOptions};
@@ -21,3 +22,4 @@ pub use finding::{Finding, ScanOutput, Severity, Summary};
 pub use registry::{PermissionSummary, Registry, Relationship, Scope};
 pub use rules::{catalogue, Rule};
 pub use scan::{analyze, Analysis};
+pub use usage::{RelationshipUsage, TrailInput, TrailOptions, TrailView};

@@ -64,6 +64,7 @@ impl Fixture {
             now: self.now.parse().unwrap(),
             only_rules: Vec::new(),
             progress: None,
+            trail: None,
         };
         let arn = "arn:aws:iam::111111111111:role/target";
         let entries = trust_entries(&self.trust)
@@ -123,6 +124,7 @@ impl Fixture {
             graph: None,
             snapshot: None,
             prepared: None,
+            trail: None,
         };
         let rule = catalogue()
             .into_iter()

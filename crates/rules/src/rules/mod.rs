@@ -23,6 +23,12 @@ mod tg015_deleted_principal;
 mod tg016_undocumented_role;
 mod tg017_external_reaches_admin;
 mod tg018_escalation_to_cross_account;
+mod tg030_new_caller;
+mod tg031_outside_org_assumption;
+mod tg032_new_network;
+mod tg033_failed_assume_burst;
+mod tg034_observed_role_chain;
+mod tg035_trust_denies_observed_use;
 
 pub use tg001_root_trust::RootTrust;
 pub use tg002_public_trust::PublicTrust;
@@ -42,6 +48,12 @@ pub use tg015_deleted_principal::DeletedPrincipal;
 pub use tg016_undocumented_role::UndocumentedRole;
 pub use tg017_external_reaches_admin::ExternalReachesAdmin;
 pub use tg018_escalation_to_cross_account::EscalationToCrossAccount;
+pub use tg030_new_caller::NewCaller;
+pub use tg031_outside_org_assumption::OutsideOrgAssumption;
+pub use tg032_new_network::NewNetwork;
+pub use tg033_failed_assume_burst::FailedAssumeBurst;
+pub use tg034_observed_role_chain::ObservedRoleChain;
+pub use tg035_trust_denies_observed_use::TrustDeniesObservedUse;
 
 /// A check over the scan context.
 pub trait Rule: Sync {
@@ -81,6 +93,12 @@ impl_rule!(
     UndocumentedRole,
     ExternalReachesAdmin,
     EscalationToCrossAccount,
+    NewCaller,
+    OutsideOrgAssumption,
+    NewNetwork,
+    FailedAssumeBurst,
+    ObservedRoleChain,
+    TrustDeniesObservedUse,
 );
 
 /// Reported by the baseline itself (see [`crate::baseline`]), listed for its documentation.
@@ -112,6 +130,12 @@ pub fn catalogue() -> Vec<&'static dyn Rule> {
         &UndocumentedRole,
         &ExternalReachesAdmin,
         &EscalationToCrossAccount,
+        &NewCaller,
+        &OutsideOrgAssumption,
+        &NewNetwork,
+        &FailedAssumeBurst,
+        &ObservedRoleChain,
+        &TrustDeniesObservedUse,
         &crate::baseline::ExpiredBaseline,
     ]
 }
