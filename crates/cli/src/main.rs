@@ -45,6 +45,8 @@ enum Command {
     Rules(cmd::rules::Args),
     /// Write a deterministic synthetic organization (for benchmarks and scale tests)
     Synth(cmd::synth::Args),
+    /// CloudTrail: who uses each trust relationship, what is stale, what is odd
+    Trail(cmd::trail::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => cmd::lint::run(args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Trail(args) => cmd::trail::run(args),
     };
     match result {
         Ok(code) => code,

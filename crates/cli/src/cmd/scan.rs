@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use trustgate_report::{render_scan, ScanFormat};
 use trustgate_rules::{analyze, catalogue, Baseline, ScanOptions, Severity};
 
-use super::snapshot_args::{finish, parse_now, LoadArgs, OutputArgs};
+use super::snapshot_args::{finish, load_trail, parse_now, LoadArgs, OutputArgs, TrailArgs};
 use crate::error::{CliError, CliResult};
 
 #[derive(clap::Args)]
@@ -35,6 +35,8 @@ pub struct Args {
     pub now: Option<String>,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub trail: TrailArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -69,6 +71,12 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         None => None,
     };
     let snap = args.load.load(&args.snapshot)?;
+    let trail = load_trail(
+        args.trail.trail.as_deref(),
+        args.trail.trail_results.as_deref(),
+        &args.trail.tuning,
+        &snap,
+    )?;
     let bar = super::snapshot_args::spinner("preparing principals");
     let progress: Option<trustgate_rules::context::ProgressHook> = bar.clone().map(|b| {
         std::sync::Arc::new(move |done: &str| {
@@ -88,8 +96,12 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         now,
         only_rules: args.rules.clone(),
         progress,
+        trail: trail.as_ref().map(|t| t.input.clone()),
     };
     let mut analysis = analyze(&snap, &options);
+    if let Some(t) = &trail {
+        analysis.output.warnings.extend(t.warnings());
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -85,7 +85,8 @@ fn run() -> Result<(), String> {
             });
             let opts = WriteOptions {
                 seed,
-                noise_per_call: 1,
+                // Role assumptions only: keeps the example small in the repository.
+                noise_per_call: 0,
                 org_id: Some("o-example1234".into()),
                 days_per_file: 7,
                 gzip_level: 9,
