@@ -706,9 +706,8 @@ mod tests {
         assert_eq!(e.duration_seconds, Some(900));
         assert_eq!(e.source_identity.as_deref(), Some("alice"));
         assert_eq!(e.error_code, None);
-        assert_eq!(
-            format!("{e:?}").contains("s3cret"),
-            false,
+        assert!(
+            !format!("{e:?}").contains("s3cret"),
             "External ID values are not kept"
         );
     }

@@ -15,15 +15,17 @@ crate::declare_rule!(NewNetwork {
     fix: "Confirm the new origin with the caller. Pin expected origins in the trust or identity policy (`aws:SourceIp`, `aws:SourceVpce`) where they are stable.",
 });
 
+/// Per role (as called): network → (first success, callers in the window), whether the
+/// networks were capped, the role's first success, and one of its pairs.
+type RoleNetworks<'a> = (BTreeMap<&'a str, (i64, Vec<&'a str>)>, bool, i64, usize);
+
 impl NewNetwork {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         let Some(trail) = cx.trail else { return };
         let Some(window) = trail.window_start else {
             return;
         };
-        // Per role (as called): network → (first success, callers), and whether capped.
-        let mut roles: BTreeMap<&str, (BTreeMap<&str, (i64, Vec<&str>)>, bool, i64, usize)> =
-            BTreeMap::new();
+        let mut roles: BTreeMap<&str, RoleNetworks<'_>> = BTreeMap::new();
         for (i, p) in trail.pairs.iter().enumerate() {
             let s = &p.usage.stats;
             let Some(first) = s.first_success else {
