@@ -426,9 +426,29 @@ fn read_file(path: &Path, agg: &mut RawAggregate, stats: &mut ReadStats) {
         }
     };
     stats.bytes += file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut buffered = BufReader::with_capacity(1 << 18, file);
+    read_stream(path, BufReader::with_capacity(1 << 18, file), agg, stats);
+}
+
+/// Reads one file's content (`path` names it in messages): what the fuzz target and tests
+/// call with bytes in memory.
+pub fn read_bytes(path: &Path, data: &[u8], opts: &ReadOptions) -> (RawAggregate, ReadStats) {
+    let mut agg = RawAggregate::new(opts.window_seconds);
+    let mut stats = ReadStats {
+        bytes: data.len() as u64,
+        ..Default::default()
+    };
+    read_stream(path, data, &mut agg, &mut stats);
+    (agg, stats)
+}
+
+fn read_stream<'r, R: BufRead + 'r>(
+    path: &Path,
+    mut buffered: R,
+    agg: &mut RawAggregate,
+    stats: &mut ReadStats,
+) {
     let gz = matches!(buffered.fill_buf(), Ok(b) if b.starts_with(&[0x1f, 0x8b]));
-    let mut input: Box<dyn Read> = if gz {
+    let mut input: Box<dyn Read + 'r> = if gz {
         Box::new(MultiGzDecoder::new(buffered))
     } else {
         Box::new(buffered)
@@ -587,14 +607,14 @@ fn parse_document(
 /// JSON Lines: one record per line; a bad line is reported and the next one read. When the
 /// first line is not a complete JSON value, the file is read as a stream of (pretty-printed)
 /// values instead. Returns (JSON bytes, fatal problem, read error).
-fn parse_lines(
+fn parse_lines<'r>(
     prefix: Vec<u8>,
-    rest: Box<dyn Read>,
+    rest: Box<dyn Read + 'r>,
     prefix_error: Option<io::Error>,
     sink: &mut Sink<'_>,
 ) -> (u64, Option<String>, Option<io::Error>) {
     let had_prefix_error = prefix_error.is_some();
-    let mut reader: Box<dyn BufRead> = if had_prefix_error {
+    let mut reader: Box<dyn BufRead + 'r> = if had_prefix_error {
         Box::new(io::Cursor::new(prefix))
     } else {
         Box::new(BufReader::with_capacity(

@@ -193,3 +193,51 @@ fn example_trail_known_answers() {
     );
     assert_eq!(counts(&usage), expected_counts(&calls));
 }
+
+/// The committed example trail is exactly what the generator writes.
+#[test]
+fn examples_trail_is_the_generators_output() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("trail");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_trustgate-trail-gen"))
+        .args(["example", "--snapshot"])
+        .arg(root.join("examples/org"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let files = |base: &std::path::Path| {
+        let mut v = Vec::new();
+        let mut stack = vec![base.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(base).unwrap().to_path_buf();
+                    v.push((rel, std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        v.sort();
+        v
+    };
+    let generated = files(&out);
+    let committed = files(&root.join("examples/trail"));
+    assert_eq!(generated.len(), committed.len());
+    for ((a, da), (b, db)) in generated.iter().zip(&committed) {
+        assert_eq!(a, b);
+        assert!(
+            da == db,
+            "{} differs: regenerate examples/trail (see examples/README.md)",
+            a.display()
+        );
+    }
+}
