@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CloudTrail ingestion benchmark (see BENCHMARKS.md, "CloudTrail"):
 #   bash bench/trail.sh                 # ~500 MB of gzipped CloudTrail files
-#   FILES_PER_DAY=4 bash bench/trail.sh # smaller
+#   FILES_PER_DAY=1 bash bench/trail.sh # smaller (~120 MB)
 # Writes the logs with `trustgate-trail-gen random` (fixed seed), then times
 # `trustgate trail` on them and reports MB/s of gzip on disk and of JSON.
 set -euo pipefail
@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 SEED=${SEED:-1}
 DAYS=${DAYS:-30}
 ACCOUNTS=${ACCOUNTS:-20}
-FILES_PER_DAY=${FILES_PER_DAY:-22}
+FILES_PER_DAY=${FILES_PER_DAY:-6}
 RECORDS_PER_FILE=${RECORDS_PER_FILE:-500}
-CALLS=${CALLS:-200000}
+CALLS=${CALLS:-100000}
 OUT=bench/out
 LOGS="$OUT/trail-s${SEED}-d${DAYS}-a${ACCOUNTS}-f${FILES_PER_DAY}-r${RECORDS_PER_FILE}-c${CALLS}"
 mkdir -p "$OUT"

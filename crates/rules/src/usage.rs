@@ -94,6 +94,9 @@ pub struct TrailView<'a> {
     /// Last event of the trail, and the start of the baseline window.
     pub end: Option<i64>,
     pub window_start: Option<i64>,
+    /// Latest success per role (snapshot ARN) and first success per target (as called).
+    last_success_by_role: HashMap<&'a str, i64>,
+    first_success_by_target: HashMap<&'a str, i64>,
 }
 
 impl<'a> TrailView<'a> {
@@ -103,20 +106,12 @@ impl<'a> TrailView<'a> {
 
     /// The latest successful assumption of a role (by the snapshot's ARN).
     pub fn role_last_success(&self, role_arn: &str) -> Option<i64> {
-        self.pairs
-            .iter()
-            .filter(|p| p.role == Some(role_arn))
-            .filter_map(|p| p.usage.stats.last_success)
-            .max()
+        self.last_success_by_role.get(role_arn).copied()
     }
 
     /// The first successful assumption of a role (by target ARN as called).
     pub fn target_first_success(&self, target: &str) -> Option<i64> {
-        self.pairs
-            .iter()
-            .filter(|p| p.usage.target == target)
-            .filter_map(|p| p.usage.stats.first_success)
-            .min()
+        self.first_success_by_target.get(target).copied()
     }
 }
 
@@ -182,7 +177,7 @@ pub fn join<'a>(
     for (i, r) in registry.iter().enumerate() {
         rows_by_role.entry(r.role.as_str()).or_default().push(i);
     }
-    let pairs = input
+    let pairs: Vec<PairView<'a>> = input
         .usage
         .pairs
         .iter()
@@ -217,11 +212,27 @@ pub fn join<'a>(
         .collect();
     let end = input.usage.span().map(|(_, last)| last);
     let window_start = end.map(|e| e - i64::from(input.options.baseline_days) * 86_400);
+    let mut last_success_by_role: HashMap<&'a str, i64> = HashMap::new();
+    let mut first_success_by_target: HashMap<&'a str, i64> = HashMap::new();
+    for p in &pairs {
+        if let (Some(role), Some(t)) = (p.role, p.usage.stats.last_success) {
+            let e = last_success_by_role.entry(role).or_insert(t);
+            *e = (*e).max(t);
+        }
+        if let Some(t) = p.usage.stats.first_success {
+            let e = first_success_by_target
+                .entry(p.usage.target.as_str())
+                .or_insert(t);
+            *e = (*e).min(t);
+        }
+    }
     TrailView {
         input,
         pairs,
         end,
         window_start,
+        last_success_by_role,
+        first_success_by_target,
     }
 }
 

@@ -294,6 +294,13 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         })
         .collect();
     let span = trail.input.usage.span_text();
+    let max_severity = analysis.output.max_severity();
+    // The table renders the findings from `analysis.output`; other formats move them out.
+    let findings = if args.format == Format::Table {
+        Vec::new()
+    } else {
+        std::mem::take(&mut analysis.output.findings)
+    };
     let out = Output {
         summary: Summary {
             source: if trail.stats.is_some() {
@@ -310,12 +317,12 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
                 .iter()
                 .filter(|r| r.usage.as_ref().is_some_and(|u| u.successes > 0))
                 .count(),
-            findings: analysis.output.findings.len(),
+            findings: analysis.output.summary.findings,
             by_rule: analysis.output.summary.by_rule.clone(),
         },
         relationships,
         callers,
-        findings: analysis.output.findings.clone(),
+        findings,
         warnings: analysis.output.warnings.clone(),
     };
     let mut w = args.output.writer()?;
@@ -343,7 +350,7 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         eprintln!("trustgate: error: --strict: some CloudTrail files or records could not be read (see the warnings)");
         return Ok(ExitCode::from(2));
     }
-    let failed = match (args.fail_on, analysis.output.max_severity()) {
+    let failed = match (args.fail_on, max_severity) {
         (Some(threshold), Some(max)) => max >= threshold,
         _ => false,
     };
