@@ -37,7 +37,38 @@ fn main() {
     }
     let t_all = clock.elapsed().as_secs_f64();
 
+    let plain: Vec<Vec<u8>> = data
+        .iter()
+        .map(|d| {
+            let mut b = Vec::new();
+            flate2::read::MultiGzDecoder::new(&d[..])
+                .read_to_end(&mut b)
+                .expect("gzip");
+            b
+        })
+        .collect();
+    let clock = Instant::now();
+    let mut spans = 0;
+    for p in &plain {
+        spans += trustgate_trail::scan::record_spans(p).map_or(0, |s| s.len());
+    }
+    let t_validate = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let filter = trustgate_trail::scan::SourceFilter::default();
+    let mut sts = 0;
+    for p in &plain {
+        for (a, b) in trustgate_trail::scan::record_spans(p).unwrap_or_default() {
+            sts += usize::from(filter.needs_parse(&p[a..b]));
+        }
+    }
+    let t_filter = clock.elapsed().as_secs_f64() - t_validate;
+
     let mb = |b: usize| b as f64 / 1e6;
+    println!(
+        "validate (fast path):     {t_validate:.2}s  {:.0} MB/s JSON  {spans} records",
+        mb(json) / t_validate
+    );
+    println!("source filter:            {t_filter:.2}s  {sts} records to parse");
     println!(
         "{} files, {:.1} MB gzip, {:.1} MB JSON, {events} events",
         files.len(),

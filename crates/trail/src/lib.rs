@@ -20,6 +20,7 @@ pub mod event;
 pub mod generate;
 pub mod read;
 pub mod results;
+pub mod scan;
 pub mod sql;
 
 pub use aggregate::{

@@ -223,6 +223,7 @@ pub fn load_trail(
                 dir,
                 &trustgate_trail::ReadOptions {
                     window_seconds: window,
+                    ..Default::default()
                 },
             );
             if let Some(b) = bar {
