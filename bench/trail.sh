@@ -3,7 +3,10 @@
 #   bash bench/trail.sh                 # ~500 MB of gzipped CloudTrail files
 #   FILES_PER_DAY=1 bash bench/trail.sh # smaller (~120 MB)
 # Writes the logs with `trustgate-trail-gen random` (fixed seed), then times
-# `trustgate trail` on them and reports MB/s of gzip on disk and of JSON.
+# `trustgate trail` on them and reports MB/s of gzip on disk and of JSON, wall and per CPU
+# second (the machine is shared: CPU seconds move less with other people's builds). Then
+# `examples/throughput.rs` splits one thread's time on 300 of the files: decompression,
+# the fast path, and parsing every record with serde.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEED=${SEED:-1}
@@ -37,12 +40,14 @@ SNAP="$OUT/org-20x20-s1"
 
 sync; cat $(find "$LOGS" -type f) > /dev/null   # warm the page cache
 for run in 1 2 3; do
-  /usr/bin/time -f "%e %M" -o "$OUT/trail-time.txt" \
+  /usr/bin/time -f "%e %M %U %S" -o "$OUT/trail-time.txt" \
     env TRUSTGATE_TIMINGS=1 "$TG" trail "$SNAP" --logs "$LOGS" --format json -o "$OUT/trail.json" \
     2> "$OUT/trail-stderr.txt"
-  read -r SECS RSS < "$OUT/trail-time.txt"
+  read -r SECS RSS USER SYS < "$OUT/trail-time.txt"
   READ=$(grep "trail read" "$OUT/trail-stderr.txt" || true)
-  echo "run $run: whole command ${SECS}s, peak RSS $((RSS / 1024)) MB; $READ"
+  CPU=$(python3 -c "print(f'{$USER + $SYS:.1f}')")
+  PER_CPU=$(python3 -c "print(f'{$GZ / 1e6 / ($USER + $SYS):.0f}')")
+  echo "run $run: whole command ${SECS}s wall, ${CPU} CPU-s (${PER_CPU} MB gzip per CPU-s), peak RSS $((RSS / 1024)) MB; $READ"
 done
 python3 - "$OUT/trail.json" <<'PY'
 import json, sys
@@ -50,3 +55,11 @@ s = json.load(open(sys.argv[1]))["summary"]
 print(f"   {s['files']} files, {s['records']} records, {s['events']} role-assumption events, "
       f"{s['bytes']/1e6:.0f} MB gzip, {s['jsonBytes']/1e6:.0f} MB JSON, {s['pairs']} (role, caller) pairs")
 PY
+
+echo "== one thread, 300 files: where the time goes"
+SUB="$OUT/trail-sub300"
+if [ ! -d "$SUB" ]; then
+  mkdir -p "$SUB"; find "$LOGS" -type f | sort | head -300 | xargs -I{} cp {} "$SUB/"
+fi
+cargo build --release --locked -q -p trustgate-trail --example throughput
+target/release/examples/throughput "$SUB"
