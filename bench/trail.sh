@@ -59,7 +59,9 @@ PY
 echo "== one thread, 300 files: where the time goes"
 SUB="$OUT/trail-sub300"
 if [ ! -d "$SUB" ]; then
-  mkdir -p "$SUB"; find "$LOGS" -type f | sort | head -300 | xargs -I{} cp {} "$SUB/"
+  mkdir -p "$SUB"
+  find "$LOGS" -type f | sort > "$OUT/trail-files.txt"
+  head -300 "$OUT/trail-files.txt" | while read -r f; do cp "$f" "$SUB/"; done
 fi
 cargo build --release --locked -q -p trustgate-trail --example throughput
 target/release/examples/throughput "$SUB"
