@@ -1,7 +1,7 @@
 //! Where the time of reading CloudTrail goes, on one thread: gzip decompression alone, the
-//! fast path's validation, then the whole read (decompress + validate + parse the STS records
-//! + tally, what `trustgate trail` does per file), and the same with every record parsed by
-//! serde (no fast path). The whole reads are the best of five runs.
+//! fast path's validation, then the whole read (decompress, validate, parse the STS records
+//! and tally: what `trustgate trail` does per file), and the same with every record parsed
+//! by serde (no fast path). The whole reads are the best of five runs.
 //!
 //! `cargo run --release -p trustgate-trail --example throughput -- DIR`
 
