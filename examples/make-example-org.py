@@ -175,6 +175,45 @@ class Account:
         (OUT / "roles" / f"{self.id}.json").write_text(json.dumps(roles, indent=2) + "\n")
 
 
+CREDENTIAL_COLUMNS = [
+    "user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
+    "password_next_rotation", "mfa_active", "access_key_1_active", "access_key_1_last_rotated",
+    "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service",
+    "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+    "access_key_2_last_used_region", "access_key_2_last_used_service", "cert_1_active", "cert_1_last_rotated",
+    "cert_2_active", "cert_2_last_rotated"]
+
+
+def root_row(acct, created):
+    return {"user": "<root_account>", "arn": f"arn:aws:iam::{acct}:root", "user_creation_time": created,
+            "password_enabled": "not_supported", "password_last_used": "no_information",
+            "password_last_changed": "not_supported", "password_next_rotation": "not_supported",
+            "mfa_active": "true"}
+
+
+def user_row(acct, name, mfa, password_last_used=None, key1=None):
+    """key1: (last_rotated, last_used or None, service or None)."""
+    row = {"user": name, "arn": f"arn:aws:iam::{acct}:user/{name}", "user_creation_time": "2022-05-01T12:00:00+00:00",
+           "password_enabled": "true" if password_last_used else "false",
+           "password_last_used": password_last_used or "N/A",
+           "password_last_changed": "2022-05-01T12:05:00+00:00" if password_last_used else "N/A",
+           "password_next_rotation": "N/A", "mfa_active": "true" if mfa else "false"}
+    if key1:
+        rotated, used, service = key1
+        row.update({"access_key_1_active": "true", "access_key_1_last_rotated": rotated,
+                    "access_key_1_last_used_date": used or "N/A",
+                    "access_key_1_last_used_region": "eu-west-1" if used else "N/A",
+                    "access_key_1_last_used_service": service or "N/A"})
+    return row
+
+
+def credential_report(acct, rows):
+    lines = [",".join(CREDENTIAL_COLUMNS)]
+    for r in rows:
+        lines.append(",".join(r.get(c, "false" if c.endswith("_active") else "N/A") for c in CREDENTIAL_COLUMNS))
+    (OUT / f"credential-report-{acct}.csv").write_text("\n".join(lines) + "\n")
+
+
 OWNED = {"owner": "platform-team", "purpose": "documented cross-account access"}
 BOUNDARY = ("cross-account-boundary", {"Version": V, "Statement": [
     {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
@@ -225,6 +264,18 @@ def main():
     ident.user("oncall-breakglass", tags={"email": "oncall@example.com"}, inline={"break-glass": {"Version": V, "Statement": [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{PROD}:role/break-glass"}]}})
     security_audit_role(ident)
+    # The credential report (what `aws iam get-credential-report` returns, base64-decoded).
+    credential_report(IDENTITY, [
+        root_row(IDENTITY, created="2022-01-10T09:00:00+00:00"),
+        # alice: password, MFA, a recent key.
+        user_row(IDENTITY, "alice", password_last_used="2026-10-31T08:00:00+00:00", mfa=True,
+                 key1=("2026-09-15T10:00:00+00:00", "2026-10-30T16:20:00+00:00", "sts")),
+        # bob: password, no MFA, a key from 2024 still in use (TG019, TG020, TG022).
+        user_row(IDENTITY, "bob", password_last_used="2026-10-28T07:45:00+00:00", mfa=False,
+                 key1=("2024-03-02T11:00:00+00:00", "2026-10-20T09:10:00+00:00", "sts")),
+        # the break-glass user: password only, and no MFA device although its role requires MFA.
+        user_row(IDENTITY, "oncall-breakglass", password_last_used="2025-12-24T02:00:00+00:00", mfa=False),
+    ])
 
     # --- tooling: CI ----------------------------------------------------------------------
     tool = Account(TOOLING)
@@ -348,6 +399,13 @@ def main():
 
     # --- sandbox ---------------------------------------------------------------------------------
     sbx = Account(SANDBOX)
+    # A local copy of alice, left from a hackathon: the same person in two accounts (TG021),
+    # with a key that was never used (TG020).
+    sbx.user("alice", tags={"email": "alice@example.com"}, managed=["ReadOnlyAccess"])
+    credential_report(SANDBOX, [
+        root_row(SANDBOX, created="2023-06-01T09:00:00+00:00"),
+        user_row(SANDBOX, "alice", mfa=False, key1=("2025-01-10T12:00:00+00:00", None, None)),
+    ])
     sbx.role("sandbox-admin", trust(allow_assume({"AWS": f"arn:aws:iam::{IDENTITY}:root"},
                                                  {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{IDENTITY}:user/*"},
                                                   "Bool": {"aws:MultiFactorAuthPresent": "true"}})),

@@ -29,6 +29,8 @@ struct Cli {
 enum Command {
     /// Findings: trust and permission mistakes across the snapshot
     Scan(cmd::scan::Args),
+    /// The HTML report (registry, findings, interactive trust graph) as one offline file
+    Report(cmd::scan::ReportArgs),
     /// The registry: one row per trust relationship
     Registry(cmd::registry::Args),
     /// Can PRINCIPAL do ACTION on RESOURCE? With every policy the snapshot has, and why
@@ -43,6 +45,8 @@ enum Command {
     Lint(cmd::lint::Args),
     /// The rule catalogue, or one rule's documentation
     Rules(cmd::rules::Args),
+    /// AWS CLI profiles (~/.aws/config) for every role PRINCIPAL can reach
+    Profiles(cmd::profiles::Args),
     /// Write a deterministic synthetic organization (for benchmarks and scale tests)
     Synth(cmd::synth::Args),
     /// CloudTrail: who uses each trust relationship, what is stale, what is odd
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(args),
+        Command::Report(args) => cmd::scan::run_report(args),
         Command::Registry(args) => cmd::registry::run(args),
         Command::Paths(args) => cmd::paths::run(args),
         Command::Can(args) => cmd::can::run(args),
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd::eval::run(args),
         Command::Lint(args) => cmd::lint::run(args),
         Command::Rules(args) => cmd::rules::run(args),
+        Command::Profiles(args) => cmd::profiles::run(args),
         Command::Synth(args) => cmd::synth::run(args),
         Command::Trail(args) => cmd::trail::run(args),
     };

@@ -42,6 +42,7 @@ use std::sync::Arc;
 
 use trustgate_policy::{JsonError, Policy};
 
+pub mod credentials;
 pub mod known;
 mod load;
 pub mod org;
@@ -377,6 +378,9 @@ pub struct Snapshot {
     /// What could not be read or resolved: skipped files (with `keep_going`), attached
     /// policies absent from their file, incomplete organization data. Each names the file.
     pub warnings: Vec<String>,
+    /// `credential-report-<account-id>.csv` files, by account ID order.
+    pub credential_reports: Vec<credentials::CredentialReport>,
+    credential_index: credentials::CredentialIndex,
     account_index: HashMap<String, usize>,
     principal_index: HashMap<String, PrincipalRef>,
     role_by_name: HashMap<(usize, String), usize>,
@@ -393,7 +397,21 @@ impl Snapshot {
         load::load(path, opts)
     }
 
+    /// A user's row of its account's credential report, when the snapshot has that report.
+    pub fn credentials(&self, user_arn: &str) -> Option<&credentials::UserCredentials> {
+        self.credential_index
+            .get(&self.credential_reports, user_arn)
+    }
+
+    /// Whether the snapshot has a credential report for this account.
+    pub fn has_credential_report(&self, account_id: &str) -> bool {
+        self.credential_reports
+            .iter()
+            .any(|r| r.account_id == account_id)
+    }
+
     pub(crate) fn build_indexes(&mut self) {
+        self.credential_index = credentials::CredentialIndex::build(&self.credential_reports);
         self.account_index.clear();
         self.principal_index.clear();
         self.role_by_name.clear();

@@ -34,6 +34,7 @@ pub mod context;
 pub mod eval;
 pub mod parse;
 pub mod pattern;
+pub mod render;
 pub mod request;
 pub mod residual;
 pub mod variables;
@@ -47,4 +48,5 @@ pub use authorize::{
 pub use context::{Absent, Context, ContextValue, Lookup, Request};
 pub use eval::{evaluate_policy, Grant, PolicyResult, PolicyRole};
 pub use parse::{from_slice_with_path, parse_policy, JsonError, ParseError};
+pub use render::PolicyJson;
 pub use residual::{Atom, Expr, Literal};

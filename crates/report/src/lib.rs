@@ -23,9 +23,12 @@ use std::str::FromStr;
 
 use trustgate_rules::{Registry, RuleDoc, ScanOutput};
 
+pub use html::{render_html, HtmlInput};
 pub use paths::{render_graph, render_paths, GraphFormat, GraphView};
 
+pub mod html;
 pub mod paths;
+pub mod profiles;
 mod registry;
 pub mod sarif;
 mod scan;

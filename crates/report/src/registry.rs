@@ -281,6 +281,98 @@ pub(crate) fn table(reg: &Registry, opts: &RenderOptions, w: &mut dyn Write) -> 
             "JSON and CSV carry full ARNs, actions, conditions, permissions, session length and tags"
         )
     )?;
+    entry_points_table(reg, w)
+}
+
+/// One line per IAM user: credentials and what they open (the people and machines that sign
+/// in with IAM credentials).
+fn entry_points_rows(reg: &Registry) -> Vec<[String; 7]> {
+    reg.entry_points
+        .iter()
+        .map(|ep| {
+            let (mfa, password, keys) = match &ep.credentials {
+                None => (
+                    "?".to_string(),
+                    "?".to_string(),
+                    "? (no credential report)".to_string(),
+                ),
+                Some(c) => (
+                    yes_no(c.mfa_active).to_string(),
+                    yes_no(c.password_enabled).to_string(),
+                    if c.active_keys.is_empty() {
+                        "none".to_string()
+                    } else {
+                        c.active_keys
+                            .iter()
+                            .map(|k| match k.age_days {
+                                Some(d) => format!("#{} {d}d", k.slot),
+                                None => format!("#{}", k.slot),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                ),
+            };
+            let usable: Vec<_> = ep.usable().collect();
+            let cross = usable.iter().filter(|r| r.cross_account).count();
+            let admin = usable.iter().filter(|r| r.admin).count();
+            [
+                ep.user.clone(),
+                mfa,
+                password,
+                keys,
+                format!(
+                    "{}{}",
+                    usable.len(),
+                    if ep.reachable_truncated { "+" } else { "" }
+                ),
+                cross.to_string(),
+                admin.to_string(),
+            ]
+        })
+        .collect()
+}
+
+const ENTRY_HEADER: [&str; 7] = [
+    "USER",
+    "MFA",
+    "PASSWORD",
+    "ACTIVE KEYS (AGE)",
+    "ROLES REACHABLE",
+    "IN OTHER ACCOUNTS",
+    "ADMIN",
+];
+
+fn entry_points_table(reg: &Registry, w: &mut dyn Write) -> io::Result<()> {
+    if reg.entry_points.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<[String; 7]> = entry_points_rows(reg)
+        .into_iter()
+        .map(|r| r.map(|c| sanitize_line(&c)))
+        .collect();
+    let mut widths = ENTRY_HEADER.map(str_width);
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(str_width(c));
+        }
+    }
+    writeln!(w)?;
+    writeln!(w, "Entry points: IAM users, their credentials and the roles they can reach (with the credentials they have)")?;
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c}{}", " ".repeat(widths[i] - str_width(c))))
+            .collect::<Vec<_>>()
+            .join(GAP)
+            .trim_end()
+            .to_string()
+    };
+    writeln!(w, "{}", line(&ENTRY_HEADER.map(str::to_string)))?;
+    for r in &rows {
+        writeln!(w, "{}", line(r))?;
+    }
     Ok(())
 }
 
@@ -448,6 +540,15 @@ pub(crate) fn markdown(reg: &Registry, w: &mut dyn Write) -> io::Result<()> {
             tags,
         ];
         writeln!(w, "| {} |", cells.join(" | "))?;
+    }
+    if !reg.entry_points.is_empty() {
+        writeln!(w, "\n### Entry points (IAM users)\n")?;
+        writeln!(w, "| {} |", ENTRY_HEADER.join(" | "))?;
+        writeln!(w, "|{}", "---|".repeat(ENTRY_HEADER.len()))?;
+        for r in entry_points_rows(reg) {
+            let cells: Vec<String> = r.iter().map(|c| md_escape(c)).collect();
+            writeln!(w, "| {} |", cells.join(" | "))?;
+        }
     }
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct ScanOptions {
     pub now: jiff::Timestamp,
     /// Only these rules (all when empty).
     pub only_rules: Vec<String>,
+    /// An access key older than this, or unused for as long, is reported (TG020).
+    pub key_max_age_days: u32,
     /// Told about each phase as it ends.
     pub progress: Option<ProgressHook>,
     /// CloudTrail usage (`--trail`): TG011 counts it as use; TG030–TG035 judge it.
@@ -35,6 +37,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("stale_days", &self.stale_days)
             .field("now", &self.now)
             .field("only_rules", &self.only_rules)
+            .field("key_max_age_days", &self.key_max_age_days)
             .field("progress", &self.progress.is_some())
             .field("trail", &self.trail.is_some())
             .finish()
@@ -47,6 +50,7 @@ impl Default for ScanOptions {
             stale_days: 90,
             now: jiff::Timestamp::now(),
             only_rules: Vec::new(),
+            key_max_age_days: 90,
             progress: None,
             trail: None,
         }
@@ -120,6 +124,8 @@ pub struct ScanContext<'a> {
     pub snapshot: Option<&'a trustgate_model::Snapshot>,
     /// Every principal prepared for policy questions.
     pub prepared: Option<&'a trustgate_access::PreparedPrincipals<'a>>,
+    /// IAM users with their credentials and reachable roles (TG019–TG022).
+    pub entry_points: &'a [crate::people::EntryPoint],
     /// CloudTrail usage joined to the snapshot, when a trail was given.
     pub trail: Option<&'a crate::usage::TrailView<'a>>,
 }

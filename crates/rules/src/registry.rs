@@ -107,4 +107,12 @@ pub struct Relationship {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Registry {
     pub relationships: Vec<Relationship>,
+    /// IAM users (the human and machine entry points): credentials and reachable roles.
+    #[serde(
+        rename = "entryPoints",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        skip_deserializing
+    )]
+    pub entry_points: Vec<crate::people::EntryPoint>,
 }

@@ -16,6 +16,8 @@ use crate::trust::{scope_of, trust_entries, ConditionView, TrustedKind};
 pub struct Analysis {
     pub registry: Registry,
     pub output: ScanOutput,
+    /// The assume-role graph the path rules used (for reports that draw or walk it).
+    pub graph: AccessGraph,
 }
 
 fn known_policies<'s>(
@@ -132,7 +134,10 @@ pub fn registry_of(snap: &Snapshot, views: &[RoleView<'_>]) -> Registry {
             });
         }
     }
-    Registry { relationships }
+    Registry {
+        relationships,
+        entry_points: Vec::new(),
+    }
 }
 
 /// External ID values stay out of reports (the registry says whether one is required).
@@ -244,6 +249,8 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     let account_has_users = |a: &str| snap.account(a).is_some_and(|acct| !acct.users.is_empty());
     let is_internal = |a: &str| snap.is_internal(a);
     let vendor_of = |a: &str| snap.known_accounts.lookup(a).map(str::to_string);
+    let entry_points = crate::people::entry_points(snap, &graph, options.now);
+    phase("entry points traced");
     let cx = ScanContext {
         options,
         roles: views,
@@ -257,6 +264,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         graph: Some(&graph),
         snapshot: Some(snap),
         prepared: Some(summarizer.prepared()),
+        entry_points: &entry_points,
         trail: trail_view.as_ref(),
     };
     let rules: Vec<&dyn Rule> = catalogue()
@@ -277,14 +285,26 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         })
         .collect();
     phase("rules run");
+    let mut warnings = snap.warnings.clone();
+    if snap.credential_reports.is_empty() && snap.accounts.iter().any(|a| !a.users.is_empty()) {
+        warnings.push(
+            "no credential-report-<account-id>.csv in the snapshot: access-key and MFA rules (TG019, TG020, TG022) did not check the IAM users".to_string(),
+        );
+    }
     let mut output = ScanOutput {
         findings,
-        warnings: snap.warnings.clone(),
+        warnings,
         ..Default::default()
     };
     output.summary.accounts = snap.accounts.len();
     output.summary.roles = cx.roles.len();
     output.summary.relationships = registry.relationships.len();
     output.finish();
-    Analysis { registry, output }
+    drop(cx);
+    registry.entry_points = entry_points;
+    Analysis {
+        registry,
+        output,
+        graph,
+    }
 }

@@ -63,6 +63,7 @@ impl Fixture {
             stale_days: 90,
             now: self.now.parse().unwrap(),
             only_rules: Vec::new(),
+            key_max_age_days: 90,
             progress: None,
             trail: None,
         };
@@ -124,6 +125,7 @@ impl Fixture {
             graph: None,
             snapshot: None,
             prepared: None,
+            entry_points: &[],
             trail: None,
         };
         let rule = catalogue()

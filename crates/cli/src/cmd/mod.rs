@@ -4,6 +4,7 @@ pub mod can;
 pub mod eval;
 pub mod lint;
 pub mod paths;
+pub mod profiles;
 pub mod registry;
 pub mod rules;
 pub mod scan;

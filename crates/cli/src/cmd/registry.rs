@@ -41,10 +41,16 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         &snap,
     )?;
     let views = role_views(&snap);
-    let registry = match &trail {
+    let mut registry = match &trail {
         Some(t) => trustgate_rules::usage::registry_with_usage(&snap, &views, &t.input),
         None => registry_of(&snap, &views),
     };
+    // People and machines signing in as IAM users: credentials and the roles they reach.
+    if snap.accounts.iter().any(|a| !a.users.is_empty()) {
+        let graph = super::paths::build_graph(&snap);
+        registry.entry_points =
+            trustgate_rules::people::entry_points(&snap, &graph, jiff::Timestamp::now());
+    }
     let format = match args.format {
         Format::Table => RegistryFormat::Table,
         Format::Json => RegistryFormat::Json,

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use trustgate_report::{render_scan, ScanFormat};
+use trustgate_report::{render_html, render_scan, HtmlInput, ScanFormat};
 use trustgate_rules::{analyze, catalogue, Baseline, ScanOptions, Severity};
 
 use super::snapshot_args::{finish, load_trail, parse_now, LoadArgs, OutputArgs, TrailArgs};
@@ -33,6 +33,9 @@ pub struct Args {
     /// Evaluate staleness as of this date (default: now)
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// An access key older than this many days, or unused for as long, is reported (TG020)
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub key_max_age: u32,
     #[command(flatten)]
     pub load: LoadArgs,
     #[command(flatten)]
@@ -46,6 +49,8 @@ pub enum Format {
     Csv,
     Md,
     Sarif,
+    /// One self-contained page: overview, findings, registry, interactive graph, paths
+    Html,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -95,6 +100,7 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         stale_days: args.stale_days,
         now,
         only_rules: args.rules.clone(),
+        key_max_age_days: args.key_max_age,
         progress,
         trail: trail.as_ref().map(|t| t.input.clone()),
     };
@@ -108,25 +114,108 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
     if let Some(b) = &baseline {
         b.apply(&mut analysis.output, now);
     }
+    let opts = args.output.render_options();
+    if args.format == Format::Html {
+        let docs: Vec<_> = catalogue().iter().map(|r| *r.doc()).collect();
+        let input = HtmlInput {
+            snapshot: &snap,
+            analysis: &analysis,
+            rules: &docs,
+            generated_at: match &args.now {
+                // A fixed --now makes the whole report reproducible.
+                Some(_) => now.to_string(),
+                None => jiff::Timestamp::now()
+                    .round(jiff::Unit::Second)
+                    .map_err(|e| CliError::Input(e.to_string()))?
+                    .to_string(),
+            },
+            now: now.to_string(),
+            stale_days: args.stale_days,
+        };
+        let mut w = args.output.writer()?;
+        let res = render_html(&input, &opts, &mut w);
+        finish(w, res)?;
+        if let Some(p) = &args.output.output {
+            eprintln!("trustgate: wrote the report to {}", p.display());
+        }
+        return Ok(exit_code(args.fail_on, &analysis.output));
+    }
     let format = match args.format {
         Format::Table => ScanFormat::Table,
         Format::Json => ScanFormat::Json,
         Format::Csv => ScanFormat::Csv,
         Format::Md => ScanFormat::Markdown,
         Format::Sarif => ScanFormat::Sarif,
+        Format::Html => unreachable!("rendered above"),
     };
     let docs: Vec<_> = catalogue().iter().map(|r| *r.doc()).collect();
-    let opts = args.output.render_options();
     let mut w = args.output.writer()?;
     let res = render_scan(&analysis.output, &docs, format, &opts, &mut w);
     finish(w, res)?;
-    let failed = match (args.fail_on, analysis.output.max_severity()) {
+    Ok(exit_code(args.fail_on, &analysis.output))
+}
+
+fn exit_code(fail_on: Option<Severity>, output: &trustgate_rules::ScanOutput) -> ExitCode {
+    let failed = match (fail_on, output.max_severity()) {
         (Some(threshold), Some(max)) => max >= threshold,
         _ => false,
     };
-    Ok(if failed {
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `trustgate report SNAPSHOT`: `scan --format html` written to a file.
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// Snapshot directory (or one authorization-details file)
+    pub snapshot: PathBuf,
+    /// Where to write the report
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        default_value = "trustgate-report.html"
+    )]
+    pub output: PathBuf,
+    /// Accepted findings (JSON; see README), not reported while their review date holds
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Only these rules (IDs or names); repeatable
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// A trusted role unused for more days than this is stale (TG011)
+    #[arg(long, default_value_t = 90)]
+    pub stale_days: u32,
+    /// Evaluate staleness as of this date (default: now); also the report's date
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    /// An access key older than this many days, or unused for as long, is reported (TG020)
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub key_max_age: u32,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    #[command(flatten)]
+    pub trail: TrailArgs,
+}
+
+pub fn run_report(args: ReportArgs) -> CliResult<ExitCode> {
+    run(Args {
+        snapshot: args.snapshot,
+        format: Format::Html,
+        output: OutputArgs {
+            output: Some(args.output),
+            color: super::snapshot_args::ColorChoice::Never,
+        },
+        fail_on: None,
+        baseline: args.baseline,
+        rules: args.rules,
+        stale_days: args.stale_days,
+        now: args.now,
+        key_max_age: args.key_max_age,
+        load: args.load,
+        trail: args.trail,
     })
 }

@@ -355,5 +355,6 @@ pub fn registry() -> Registry {
 
     Registry {
         relationships: vec![public, vendor, ci, saml, service, deleted],
+        entry_points: Vec::new(),
     }
 }

@@ -23,6 +23,10 @@ mod tg015_deleted_principal;
 mod tg016_undocumented_role;
 mod tg017_external_reaches_admin;
 mod tg018_escalation_to_cross_account;
+mod tg019_user_keys_cross_account;
+mod tg020_old_access_key;
+mod tg021_duplicated_user;
+mod tg022_user_without_mfa;
 mod tg030_new_caller;
 mod tg031_outside_org_assumption;
 mod tg032_new_network;
@@ -48,6 +52,10 @@ pub use tg015_deleted_principal::DeletedPrincipal;
 pub use tg016_undocumented_role::UndocumentedRole;
 pub use tg017_external_reaches_admin::ExternalReachesAdmin;
 pub use tg018_escalation_to_cross_account::EscalationToCrossAccount;
+pub use tg019_user_keys_cross_account::UserKeysCrossAccount;
+pub use tg020_old_access_key::OldAccessKey;
+pub use tg021_duplicated_user::DuplicatedUser;
+pub use tg022_user_without_mfa::UserWithoutMfa;
 pub use tg030_new_caller::NewCaller;
 pub use tg031_outside_org_assumption::OutsideOrgAssumption;
 pub use tg032_new_network::NewNetwork;
@@ -93,6 +101,10 @@ impl_rule!(
     UndocumentedRole,
     ExternalReachesAdmin,
     EscalationToCrossAccount,
+    UserKeysCrossAccount,
+    OldAccessKey,
+    DuplicatedUser,
+    UserWithoutMfa,
     NewCaller,
     OutsideOrgAssumption,
     NewNetwork,
@@ -130,6 +142,10 @@ pub fn catalogue() -> Vec<&'static dyn Rule> {
         &UndocumentedRole,
         &ExternalReachesAdmin,
         &EscalationToCrossAccount,
+        &UserKeysCrossAccount,
+        &OldAccessKey,
+        &DuplicatedUser,
+        &UserWithoutMfa,
         &NewCaller,
         &OutsideOrgAssumption,
         &NewNetwork,
