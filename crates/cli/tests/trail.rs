@@ -487,3 +487,43 @@ fn table_and_csv_formats() {
     ]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn html_report_carries_the_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = dir.path().join("with.html");
+    let without = dir.path().join("without.html");
+    let o = run(&[
+        "report",
+        "examples/org",
+        "--trail",
+        "examples/trail",
+        "--now",
+        "2026-11-01",
+        "-o",
+        with.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&[
+        "report",
+        "examples/org",
+        "--now",
+        "2026-11-01",
+        "-o",
+        without.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let with = std::fs::read_to_string(with).unwrap();
+    let without = std::fs::read_to_string(without).unwrap();
+    assert!(
+        with.contains("\"usage\":{\"firstUsed\""),
+        "the registry data carries usage"
+    );
+    assert!(with.contains("TG033"), "and the trail's findings");
+    assert!(!without.contains("\"usage\""));
+}
