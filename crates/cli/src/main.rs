@@ -49,6 +49,8 @@ enum Command {
     Profiles(cmd::profiles::Args),
     /// Write a deterministic synthetic organization (for benchmarks and scale tests)
     Synth(cmd::synth::Args),
+    /// CloudTrail: who uses each trust relationship, what is stale, what is odd
+    Trail(cmd::trail::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => cmd::rules::run(args),
         Command::Profiles(args) => cmd::profiles::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Trail(args) => cmd::trail::run(args),
     };
     match result {
         Ok(code) => code,

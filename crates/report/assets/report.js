@@ -293,6 +293,13 @@
     { key: 'lastUsed', label: 'Last used', get: function (x) { return x.role.lastUsed || 'never'; } },
     { key: 'findings', label: 'Findings', get: function (x) { return x.findings; } }
   ];
+  // CloudTrail usage (scan/report --trail): three more columns when the data has it.
+  if (REL.some(function (x) { return x.r.usage; })) {
+    COLUMNS.splice(COLUMNS.length - 1, 0,
+      { key: 'trailUses', label: 'CloudTrail uses', get: function (x) { return x.r.usage ? x.r.usage.successes : ''; } },
+      { key: 'trailLast', label: 'CloudTrail last', get: function (x) { return x.r.usage && x.r.usage.lastUsed ? x.r.usage.lastUsed.slice(0, 10) : 'not used'; } },
+      { key: 'trailCallers', label: 'Callers', get: function (x) { return x.r.usage ? x.r.usage.callers.join(' ') : ''; }, mono: true });
+  }
   var regState = { sortKey: 'role', sortDir: 1, page: 0, rows: REL };
   function fillSelect(id, label, values) {
     var s = $(id);

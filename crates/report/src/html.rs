@@ -276,6 +276,9 @@ pub struct RelationshipRow<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub restricted_by: &'a [String],
     pub statement: &'a str,
+    /// What CloudTrail shows of it (`--trail`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<&'a trustgate_rules::RelationshipUsage>,
 }
 
 #[derive(Serialize)]
@@ -380,6 +383,7 @@ pub fn build<'a>(input: &HtmlInput<'a>, opts: &RenderOptions) -> ReportData<'a> 
                     .collect(),
                 restricted_by: &r.restricted_by,
                 statement: &r.statement,
+                usage: r.usage.as_ref(),
             })
         })
         .collect();

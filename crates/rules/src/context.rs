@@ -27,6 +27,8 @@ pub struct ScanOptions {
     pub key_max_age_days: u32,
     /// Told about each phase as it ends.
     pub progress: Option<ProgressHook>,
+    /// CloudTrail usage (`--trail`): TG011 counts it as use; TG030–TG035 judge it.
+    pub trail: Option<std::sync::Arc<crate::usage::TrailInput>>,
 }
 
 impl std::fmt::Debug for ScanOptions {
@@ -37,6 +39,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("only_rules", &self.only_rules)
             .field("key_max_age_days", &self.key_max_age_days)
             .field("progress", &self.progress.is_some())
+            .field("trail", &self.trail.is_some())
             .finish()
     }
 }
@@ -49,6 +52,7 @@ impl Default for ScanOptions {
             only_rules: Vec::new(),
             key_max_age_days: 90,
             progress: None,
+            trail: None,
         }
     }
 }
@@ -122,4 +126,6 @@ pub struct ScanContext<'a> {
     pub prepared: Option<&'a trustgate_access::PreparedPrincipals<'a>>,
     /// IAM users with their credentials and reachable roles (TG019–TG022).
     pub entry_points: &'a [crate::people::EntryPoint],
+    /// CloudTrail usage joined to the snapshot, when a trail was given.
+    pub trail: Option<&'a crate::usage::TrailView<'a>>,
 }

@@ -14,6 +14,7 @@ pub mod scan;
 #[cfg(test)]
 mod testing;
 pub mod trust;
+pub mod usage;
 
 pub use baseline::Baseline;
 pub use context::{PrincipalView, ResourceView, RoleView, ScanContext, ScanOptions};
@@ -23,3 +24,4 @@ pub use people::EntryPoint;
 pub use registry::{PermissionSummary, Registry, Relationship, Scope};
 pub use rules::{catalogue, Rule};
 pub use scan::{analyze, Analysis};
+pub use usage::{RelationshipUsage, TrailInput, TrailOptions, TrailView};

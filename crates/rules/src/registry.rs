@@ -98,6 +98,9 @@ pub struct Relationship {
     /// External ID values (kept out of the output: they are shared secrets of a kind).
     #[serde(skip)]
     pub external_ids: Vec<String>,
+    /// What CloudTrail shows of this relationship (`--trail`); absent without a trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::usage::RelationshipUsage>,
 }
 
 /// The registry document: `{"relationships": [...]}`.

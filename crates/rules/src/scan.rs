@@ -130,6 +130,7 @@ pub fn registry_of(snap: &Snapshot, views: &[RoleView<'_>]) -> Registry {
                 tags: v.tags.clone(),
                 statement: e.statement.clone(),
                 external_ids: e.external_ids.clone(),
+                usage: None,
             });
         }
     }
@@ -168,12 +169,19 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     phase("principals prepared");
     let views = role_views_with(snap, &summarizer);
     phase("roles analyzed (trust entries, permission summaries)");
-    let registry = registry_of(snap, &views);
+    let mut registry = registry_of(snap, &views);
     let admin_roles: std::collections::HashSet<&str> = views
         .iter()
         .filter(|v| v.permissions.admin_equivalent)
         .map(|v| v.arn)
         .collect();
+    let trail_view = options.trail.as_deref().map(|t| {
+        let view = crate::usage::join(snap, &registry.relationships, t, &|arn| {
+            admin_roles.contains(arn)
+        });
+        crate::usage::attach_usage(&mut registry.relationships, &view);
+        view
+    });
     let graph = AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| match snap.role(p) {
         Some((_, r)) => admin_roles.contains(r.arn.as_str()),
         None => false,
@@ -257,6 +265,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         snapshot: Some(snap),
         prepared: Some(summarizer.prepared()),
         entry_points: &entry_points,
+        trail: trail_view.as_ref(),
     };
     let rules: Vec<&dyn Rule> = catalogue()
         .into_iter()
@@ -292,7 +301,6 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     output.summary.relationships = registry.relationships.len();
     output.finish();
     drop(cx);
-    let mut registry = registry;
     registry.entry_points = entry_points;
     Analysis {
         registry,

@@ -65,6 +65,7 @@ impl Fixture {
             only_rules: Vec::new(),
             key_max_age_days: 90,
             progress: None,
+            trail: None,
         };
         let arn = "arn:aws:iam::111111111111:role/target";
         let entries = trust_entries(&self.trust)
@@ -125,6 +126,7 @@ impl Fixture {
             snapshot: None,
             prepared: None,
             entry_points: &[],
+            trail: None,
         };
         let rule = catalogue()
             .into_iter()

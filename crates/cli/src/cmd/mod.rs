@@ -11,3 +11,4 @@ pub mod scan;
 pub mod snapshot_args;
 pub mod synth;
 pub mod text;
+pub mod trail;

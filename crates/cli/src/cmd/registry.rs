@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use trustgate_report::{render_registry, RegistryFormat};
 use trustgate_rules::scan::{registry_of, role_views};
 
-use super::snapshot_args::{finish, LoadArgs, OutputArgs};
+use super::snapshot_args::{finish, load_trail, LoadArgs, OutputArgs, TrailArgs};
 use crate::error::CliResult;
 
 #[derive(clap::Args)]
@@ -20,6 +20,8 @@ pub struct Args {
     pub output: OutputArgs,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub trail: TrailArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,8 +34,17 @@ pub enum Format {
 
 pub fn run(args: Args) -> CliResult<ExitCode> {
     let snap = args.load.load(&args.snapshot)?;
+    let trail = load_trail(
+        args.trail.trail.as_deref(),
+        args.trail.trail_results.as_deref(),
+        &args.trail.tuning,
+        &snap,
+    )?;
     let views = role_views(&snap);
-    let mut registry = registry_of(&snap, &views);
+    let mut registry = match &trail {
+        Some(t) => trustgate_rules::usage::registry_with_usage(&snap, &views, &t.input),
+        None => registry_of(&snap, &views),
+    };
     // People and machines signing in as IAM users: credentials and the roles they reach.
     if snap.accounts.iter().any(|a| !a.users.is_empty()) {
         let graph = super::paths::build_graph(&snap);

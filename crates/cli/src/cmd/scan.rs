@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use trustgate_report::{render_html, render_scan, HtmlInput, ScanFormat};
 use trustgate_rules::{analyze, catalogue, Baseline, ScanOptions, Severity};
 
-use super::snapshot_args::{finish, parse_now, LoadArgs, OutputArgs};
+use super::snapshot_args::{finish, load_trail, parse_now, LoadArgs, OutputArgs, TrailArgs};
 use crate::error::{CliError, CliResult};
 
 #[derive(clap::Args)]
@@ -38,6 +38,8 @@ pub struct Args {
     pub key_max_age: u32,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub trail: TrailArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -74,6 +76,12 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         None => None,
     };
     let snap = args.load.load(&args.snapshot)?;
+    let trail = load_trail(
+        args.trail.trail.as_deref(),
+        args.trail.trail_results.as_deref(),
+        &args.trail.tuning,
+        &snap,
+    )?;
     let bar = super::snapshot_args::spinner("preparing principals");
     let progress: Option<trustgate_rules::context::ProgressHook> = bar.clone().map(|b| {
         std::sync::Arc::new(move |done: &str| {
@@ -94,8 +102,12 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         only_rules: args.rules.clone(),
         key_max_age_days: args.key_max_age,
         progress,
+        trail: trail.as_ref().map(|t| t.input.clone()),
     };
     let mut analysis = analyze(&snap, &options);
+    if let Some(t) = &trail {
+        analysis.output.warnings.extend(t.warnings());
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -200,6 +212,8 @@ pub struct ReportArgs {
     pub key_max_age: u32,
     #[command(flatten)]
     pub load: LoadArgs,
+    #[command(flatten)]
+    pub trail: TrailArgs,
 }
 
 pub fn run_report(args: ReportArgs) -> CliResult<ExitCode> {
@@ -217,5 +231,6 @@ pub fn run_report(args: ReportArgs) -> CliResult<ExitCode> {
         now: args.now,
         key_max_age: args.key_max_age,
         load: args.load,
+        trail: args.trail,
     })
 }

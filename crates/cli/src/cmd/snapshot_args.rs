@@ -141,3 +141,121 @@ pub fn parse_now(s: &Option<String>) -> CliResult<jiff::Timestamp> {
             }),
     }
 }
+
+/// How the trail's anomalies are judged (shared by `trail`, `scan --trail`, `registry --trail`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct TrailTuning {
+    /// New callers and networks: first seen in the last N days of the trail (TG030, TG032)
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub baseline_days: u32,
+    /// Failed assumptions by one caller in one window that make a burst (TG033)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub burst_threshold: u64,
+    /// Length of the windows failed assumptions are counted in, minutes (TG033)
+    #[arg(long, value_name = "MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub burst_minutes: u32,
+}
+
+impl TrailTuning {
+    pub fn options(&self) -> trustgate_rules::TrailOptions {
+        trustgate_rules::TrailOptions {
+            baseline_days: self.baseline_days,
+            burst_threshold: self.burst_threshold,
+        }
+    }
+
+    pub fn window_seconds(&self) -> i64 {
+        i64::from(self.burst_minutes) * 60
+    }
+}
+
+/// `--trail DIR` / `--trail-results FILE` on `scan` and `registry`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TrailArgs {
+    /// CloudTrail logs (a directory searched recursively, or one file): who used each trust
+    /// relationship; TG011 counts it as use; TG030–TG035 judge it
+    #[arg(long, value_name = "DIR")]
+    pub trail: Option<PathBuf>,
+    /// The result of `trustgate trail --emit-sql` (CSV or JSON Lines), instead of --trail
+    #[arg(long, value_name = "FILE", conflicts_with = "trail")]
+    pub trail_results: Option<PathBuf>,
+    #[command(flatten)]
+    pub tuning: TrailTuning,
+}
+
+/// A trail read for a snapshot, with what reading it did (None when read from SQL results).
+pub struct LoadedTrail {
+    pub input: std::sync::Arc<trustgate_rules::TrailInput>,
+    pub stats: Option<trustgate_trail::ReadStats>,
+}
+
+impl LoadedTrail {
+    /// The warnings for the JSON `warnings` array (each also printed on standard error), and
+    /// a closing summary when anything could not be read.
+    pub fn warnings(&self) -> Vec<String> {
+        let Some(st) = &self.stats else {
+            return Vec::new();
+        };
+        let mut out = st.warnings.clone();
+        if st.incomplete() {
+            out.push(format!(
+                "CloudTrail: {} file(s) unreadable, {} read only in part, {} record(s) skipped (each listed above); what could be read is reported",
+                st.files_unreadable, st.files_partial, st.records_skipped
+            ));
+        }
+        out
+    }
+}
+
+/// Reads logs or SQL results into the usage of the snapshot's relationships.
+pub fn load_trail(
+    logs: Option<&std::path::Path>,
+    results: Option<&std::path::Path>,
+    tuning: &TrailTuning,
+    snap: &Snapshot,
+) -> CliResult<Option<LoadedTrail>> {
+    let window = tuning.window_seconds();
+    let (raw, stats) = match (logs, results) {
+        (Some(dir), _) => {
+            let bar = spinner(&format!("reading CloudTrail logs in {}", dir.display()));
+            let clock = std::time::Instant::now();
+            let read = trustgate_trail::read_logs(
+                dir,
+                &trustgate_trail::ReadOptions {
+                    window_seconds: window,
+                    ..Default::default()
+                },
+            );
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            let (raw, stats) = read.map_err(CliError::Input)?;
+            if std::env::var_os("TRUSTGATE_TIMINGS").is_some() {
+                let secs = clock.elapsed().as_secs_f64();
+                eprintln!(
+                    "trustgate: trail read: {secs:.3}s, {} files, {:.1} MB on disk ({:.1} MB/s), {:.1} MB JSON",
+                    stats.files,
+                    stats.bytes as f64 / 1e6,
+                    stats.bytes as f64 / 1e6 / secs.max(1e-9),
+                    stats.json_bytes as f64 / 1e6
+                );
+            }
+            (raw, Some(stats))
+        }
+        (None, Some(file)) => (
+            trustgate_trail::results::read_results(file, window).map_err(CliError::Input)?,
+            None,
+        ),
+        (None, None) => return Ok(None),
+    };
+    let resolve = trustgate_rules::usage::unique_id_resolver(snap);
+    let usage = raw.finalize(&resolve);
+    let loaded = LoadedTrail {
+        input: trustgate_rules::TrailInput::new(usage, tuning.options()),
+        stats,
+    };
+    for w in loaded.warnings() {
+        eprintln!("trustgate: warning: {w}");
+    }
+    Ok(Some(loaded))
+}

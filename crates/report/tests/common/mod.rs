@@ -200,6 +200,7 @@ fn rel(role: &str, account: &str, trusted: &str, kind: TrustedKind, scope: Scope
         tags: BTreeMap::new(),
         statement: "Statement[0]".to_string(),
         external_ids: Vec::new(),
+        usage: None,
     }
 }
 

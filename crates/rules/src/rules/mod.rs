@@ -27,6 +27,12 @@ mod tg019_user_keys_cross_account;
 mod tg020_old_access_key;
 mod tg021_duplicated_user;
 mod tg022_user_without_mfa;
+mod tg030_new_caller;
+mod tg031_outside_org_assumption;
+mod tg032_new_network;
+mod tg033_failed_assume_burst;
+mod tg034_observed_role_chain;
+mod tg035_trust_denies_observed_use;
 
 pub use tg001_root_trust::RootTrust;
 pub use tg002_public_trust::PublicTrust;
@@ -50,6 +56,12 @@ pub use tg019_user_keys_cross_account::UserKeysCrossAccount;
 pub use tg020_old_access_key::OldAccessKey;
 pub use tg021_duplicated_user::DuplicatedUser;
 pub use tg022_user_without_mfa::UserWithoutMfa;
+pub use tg030_new_caller::NewCaller;
+pub use tg031_outside_org_assumption::OutsideOrgAssumption;
+pub use tg032_new_network::NewNetwork;
+pub use tg033_failed_assume_burst::FailedAssumeBurst;
+pub use tg034_observed_role_chain::ObservedRoleChain;
+pub use tg035_trust_denies_observed_use::TrustDeniesObservedUse;
 
 /// A check over the scan context.
 pub trait Rule: Sync {
@@ -93,6 +105,12 @@ impl_rule!(
     OldAccessKey,
     DuplicatedUser,
     UserWithoutMfa,
+    NewCaller,
+    OutsideOrgAssumption,
+    NewNetwork,
+    FailedAssumeBurst,
+    ObservedRoleChain,
+    TrustDeniesObservedUse,
 );
 
 /// Reported by the baseline itself (see [`crate::baseline`]), listed for its documentation.
@@ -128,6 +146,12 @@ pub fn catalogue() -> Vec<&'static dyn Rule> {
         &OldAccessKey,
         &DuplicatedUser,
         &UserWithoutMfa,
+        &NewCaller,
+        &OutsideOrgAssumption,
+        &NewNetwork,
+        &FailedAssumeBurst,
+        &ObservedRoleChain,
+        &TrustDeniesObservedUse,
         &crate::baseline::ExpiredBaseline,
     ]
 }

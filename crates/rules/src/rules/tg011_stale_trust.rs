@@ -7,7 +7,7 @@ crate::declare_rule!(StaleTrust {
     name: "stale-trust",
     title: "Trusted role not used recently, or never",
     severity: Low,
-    what: "Finds roles assumable from other accounts, by anyone, by identity providers or by other principals of the account whose IAM `RoleLastUsed` date is older than `--stale-days` (default 90), or that were never used and are older than that. Service roles are not reported.",
+    what: "Finds roles assumable from other accounts, by anyone, by identity providers or by other principals of the account whose IAM `RoleLastUsed` date is older than `--stale-days` (default 90), or that were never used and are older than that. Service roles are not reported. With `--trail`, a successful assumption in CloudTrail counts as use too: the later of the two dates is the last use.",
     why: "Stale trust relationships are the access nobody watches: the team that needed it moved on, the vendor contract ended, but the door is still open for whoever controls the trusted side.",
     example: "RoleLastUsed: {\"LastUsedDate\": \"2025-01-10T08:00:00Z\"} on a role trusted by a vendor account",
     fix: "Confirm with the owner (tags) whether the relationship is still needed; delete the role or remove the trusted principal from its trust policy. Record accepted exceptions in a baseline with a review date.",
@@ -35,10 +35,27 @@ impl StaleTrust {
                 let t = parse_time(date)?;
                 Some((now.as_second() - t.as_second()) / 86_400)
             };
-            let message = match role.last_used {
+            // CloudTrail's last successful assumption, when later than IAM's date.
+            let trail_last = cx
+                .trail
+                .and_then(|t| t.role_last_success(role.arn))
+                .map(trustgate_trail::format_time)
+                .filter(|t| {
+                    role.last_used
+                        .and_then(parse_time)
+                        .zip(parse_time(t))
+                        .is_none_or(|(iam, trail)| trail > iam)
+                });
+            let last_used = trail_last.as_deref().or(role.last_used);
+            let source = if trail_last.is_some() {
+                " per CloudTrail"
+            } else {
+                ""
+            };
+            let message = match last_used {
                 Some(d) => match age_days(d) {
                     Some(days) if days * 86_400 > limit_secs => {
-                        format!("{} was last used {days} days ago ({d})", role.name)
+                        format!("{} was last used {days} days ago ({d}{source})", role.name)
                     }
                     _ => continue,
                 },
@@ -61,7 +78,7 @@ impl StaleTrust {
                     "",
                     message,
                 )
-                .with("lastUsed", role.last_used)
+                .with("lastUsed", last_used)
                 .with("staleDays", cx.options.stale_days)
                 .with(
                     "trusted",
