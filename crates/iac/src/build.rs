@@ -18,6 +18,8 @@ use crate::ReadError;
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub loc: Loc,
+    /// A role's trust policy, where findings about who may assume it point.
+    pub trust_loc: Option<Loc>,
     pub address: String,
     pub unresolved: Vec<String>,
 }
@@ -209,6 +211,10 @@ struct AccountB {
 fn origin(item: &Item) -> Origin {
     Origin {
         loc: item.loc.clone(),
+        trust_loc: match &item.kind {
+            ItemKind::Principal { spec, .. } => spec.trust.as_ref().map(|d| d.loc.clone()),
+            _ => None,
+        },
         address: item.address.clone(),
         unresolved: item.unresolved.clone(),
     }
@@ -243,6 +249,10 @@ pub fn build(
 
     let account_of = |t: &Template, item: &Item| item.account.clone().unwrap_or(t.account.clone());
     for t in templates {
+        // Only when some item lives there (all of a module's may name their own provider).
+        if !t.items.iter().any(|i| i.account.is_none()) {
+            continue;
+        }
         accounts
             .entry(t.account.clone())
             .or_insert_with(|| AccountB {

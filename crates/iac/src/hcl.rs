@@ -437,9 +437,17 @@ impl<'a> Module<'a> {
     fn attrs(&self, body: &Body, file: &File, u: &mut Unresolved) -> J {
         let mut m = serde_json::Map::new();
         for a in body.attributes() {
-            m.insert(a.key.as_str().to_string(), self.eval(&a.value, file, u));
+            let key = a.key.as_str();
+            // Meta-arguments say how Terraform manages the resource, not what it is.
+            if matches!(key, "provider" | "depends_on" | "count" | "for_each") {
+                continue;
+            }
+            m.insert(key.to_string(), self.eval(&a.value, file, u));
         }
         for b in body.blocks() {
+            if b.ident.as_str() == "lifecycle" {
+                continue;
+            }
             if b.ident.as_str() == "dynamic" {
                 let name = b.labels.first().map(label).unwrap_or("dynamic");
                 m.insert(

@@ -61,6 +61,12 @@ impl ReadError {
 /// Rules that need data templates cannot give (see the README): TG011 needs last-used dates.
 pub const SKIPPED_RULES: [&str; 2] = ["TG011", "TG099"];
 
+/// Rules about who may assume a role: their findings point at the role's trust policy
+/// rather than at the role.
+pub const TRUST_RULES: [&str; 8] = [
+    "TG001", "TG002", "TG003", "TG004", "TG005", "TG006", "TG014", "TG015",
+];
+
 /// The deploying account when a template does not say which it is.
 pub const PLACEHOLDER_ACCOUNT: &str = "000000000000";
 
@@ -553,11 +559,15 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
         let Some(origin) = built.origins.get(&f.resource) else {
             continue; // a finding on the snapshot's own resources, not the templates'
         };
+        let loc = match &origin.trust_loc {
+            Some(t) if TRUST_RULES.contains(&f.rule.as_str()) => t,
+            _ => &origin.loc,
+        };
         findings.push(IacFinding {
             location: FindingLocation {
-                file: origin.loc.file.clone(),
-                line: origin.loc.line,
-                column: origin.loc.column,
+                file: loc.file.clone(),
+                line: loc.line,
+                column: loc.column,
                 address: origin.address.clone(),
             },
             unresolved: origin.unresolved.clone(),
