@@ -53,10 +53,16 @@ fn is_opaque(s: &str) -> bool {
     s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1
 }
 
-/// An AWS principal that is wholly unresolved becomes the root of an unknown account
-/// (`arn:aws:iam::${var.x}:root`): the widest thing it could be, analysed as outside the
-/// organization — never dropped.
-fn widen_principals(doc: &mut J) {
+/// Makes unresolved values parseable without narrowing what they could be:
+///
+/// * an AWS principal that is wholly unresolved becomes the root of an unknown account
+///   (`arn:aws:iam::${var.x}:root`): the widest thing it could be, analysed as outside the
+///   organization — never dropped;
+/// * a `Resource`/`NotResource` that is not an ARN because of an unresolved part becomes an
+///   ARN pattern of any partition, service, region and account whose resource part keeps the
+///   placeholder (`arn:*:*:*:*:${aws_s3_bucket.b.arn}/*`): the engine reads the placeholder as
+///   an unknown policy variable, so matches stay possible rather than false.
+fn prepare(doc: &mut J) {
     let statements = match doc.get_mut("Statement") {
         Some(J::Array(a)) => a.iter_mut().collect::<Vec<_>>(),
         Some(o @ J::Object(_)) => vec![o],
@@ -64,12 +70,8 @@ fn widen_principals(doc: &mut J) {
     };
     for st in statements {
         for key in ["Principal", "NotPrincipal"] {
-            let Some(J::Object(p)) = st.get_mut(key) else {
-                continue;
-            };
-            let Some(aws) = p.get_mut("AWS") else {
-                continue;
-            };
+            let Some(J::Object(p)) = st.get_mut(key) else { continue };
+            let Some(aws) = p.get_mut("AWS") else { continue };
             let widen = |v: &mut J| {
                 if let J::String(s) = v {
                     if is_opaque(s) {
@@ -80,6 +82,20 @@ fn widen_principals(doc: &mut J) {
             match aws {
                 J::Array(items) => items.iter_mut().for_each(widen),
                 other => widen(other),
+            }
+        }
+        for key in ["Resource", "NotResource"] {
+            let fix = |v: &mut J| {
+                if let J::String(s) = v {
+                    if s.contains("${") && s != "*" && !s.starts_with("arn:") {
+                        *s = format!("arn:*:*:*:*:{s}");
+                    }
+                }
+            };
+            match st.get_mut(key) {
+                Some(J::Array(items)) => items.iter_mut().for_each(fix),
+                Some(other) => fix(other),
+                None => {}
             }
         }
     }
@@ -129,9 +145,9 @@ fn parse_doc_strict(
             }
             match serde_json::from_str::<J>(text) {
                 Ok(j) => j,
-                Err(_) if text.contains("${") => {
+                Err(e) if text.contains("${") => {
                     warnings.push(format!(
-                        "{}: {}: the {what} could not be read: it is not JSON once its unresolved values ({}) are kept as text",
+                        "{}: {}: the {what} could not be read: it is not valid JSON ({e}) with its unresolved values ({}) kept as text",
                         doc.loc,
                         item.address,
                         item.unresolved.join(", ")
@@ -150,7 +166,7 @@ fn parse_doc_strict(
         }
         other => other.clone(),
     };
-    widen_principals(&mut json);
+    prepare(&mut json);
     let text = json.to_string();
     match parse_policy(&text) {
         Ok(p) => Ok(Some(p)),
@@ -291,13 +307,26 @@ pub fn build(
                         }
                         continue;
                     }
-                    let key = (*ptype, spec.name.clone());
-                    if let Some(prev) = acct.principals.get(&key).and_then(|p| p.origin.as_ref()) {
+                    let mut key = (*ptype, spec.name.clone());
+                    let mut spec = spec.clone();
+                    if let Some(prev) = acct
+                        .principals
+                        .get(&key)
+                        .filter(|p| !p.stub)
+                        .and_then(|p| p.origin.as_ref())
+                    {
+                        // Two resources cannot both own the name in AWS; each is still
+                        // analysed, the later under a name that says where it comes from.
+                        let renamed = format!("{}@{}", spec.name, item.address);
                         warnings.push(format!(
-                            "{}: {} defines {} {} again (also {} at {}); the later definition is analysed",
+                            "{}: {} defines {} {} again (also {} at {}); analysed separately as {renamed}",
                             item.loc, item.address, ptype.as_str(), spec.name, prev.address, prev.loc
                         ));
+                        spec.name = renamed;
+                        key = (*ptype, spec.name.clone());
                     }
+                    let arn = principal_arn(&acct_id, *ptype, &spec.path, &spec.name);
+                    let spec = &spec;
                     let mut p = PrincipalB {
                         spec: spec.clone(),
                         origin: Some(origin(item)),
@@ -433,6 +462,16 @@ pub fn build(
                     }
                 }
                 ItemKind::ResourcePolicy { arn, document } => {
+                    let mut arn = arn.clone();
+                    if let Some(prev) = built.origins.get(&arn) {
+                        let renamed = format!("{arn}@{}", item.address);
+                        warnings.push(format!(
+                            "{}: {}: a policy for {arn} again (also {} at {}); analysed separately as {renamed}",
+                            item.loc, item.address, prev.address, prev.loc
+                        ));
+                        arn = renamed;
+                    }
+                    let arn = &arn;
                     if let Some(policy) =
                         parse_doc(document, "resource policy", item, keep_going, &mut warnings)?
                     {

@@ -490,8 +490,24 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
             for mut new in built.accounts {
                 match accounts.iter_mut().find(|a| a.id == new.id) {
                     Some(old) => {
-                        for r in new.roles.drain(..) {
-                            old.roles.retain(|x| x.name != r.name);
+                        for mut r in new.roles.drain(..) {
+                            // Policies attached by resources outside the templates stay: a
+                            // plan shows only the attachments it manages.
+                            if let Some(i) = old.roles.iter().position(|x| x.name == r.name) {
+                                let prev = old.roles.remove(i);
+                                for p in prev.inline_policies {
+                                    if !r.inline_policies.iter().any(|x| x.name == p.name) {
+                                        r.inline_policies.push(p);
+                                    }
+                                }
+                                for p in prev.attached_policies {
+                                    if !r.attached_policies.iter().any(|x| x.arn() == p.arn()) {
+                                        r.attached_policies.push(p);
+                                    }
+                                }
+                                r.last_used = prev.last_used;
+                                r.create_date = prev.create_date;
+                            }
                             old.roles.push(r);
                         }
                         for u in new.users.drain(..) {

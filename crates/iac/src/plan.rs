@@ -112,9 +112,7 @@ fn references(doc: &J) -> HashMap<String, HashMap<String, Vec<String>>> {
                     .flatten()
                     .filter_map(|x| x.as_str().map(str::to_string))
                     .collect();
-                if !refs.is_empty() {
-                    keys.insert(k.clone(), refs);
-                }
+                keys.insert(k.clone(), refs);
             }
             out.insert(format!("{prefix}{addr}"), keys);
         }
@@ -213,11 +211,24 @@ pub fn read(file: &Path, root: &Node, fallback_account: &str) -> Template {
                 .rfind(&format!("{ty}.{label}"))
                 .map(|p| &address[..p])
                 .unwrap_or("");
+            // `configuration` names resources without their count/for_each index.
+            let config_address = match address.rfind('[') {
+                Some(p) if address.ends_with(']') => &address[..p],
+                _ => address,
+            };
             if let (Some(J::Object(unknown)), Some(keys)) =
-                (ch.get("after_unknown"), refs.get(address))
+                (ch.get("after_unknown"), refs.get(config_address))
             {
                 let mut resolved = serde_json::Map::new();
+                let mut computed = Vec::new();
                 for (key, un) in unknown {
+                    // Unknown but not configured: computed by the provider (`arn`, or
+                    // `managed_policy_arns` filled from attachment resources the plan
+                    // lists on their own), not a value this resource sets.
+                    if !keys.contains_key(key) {
+                        computed.push(key.clone());
+                        continue;
+                    }
                     if un != &J::Bool(true) {
                         continue;
                     }
@@ -242,8 +253,15 @@ pub fn read(file: &Path, root: &Node, fallback_account: &str) -> Template {
                 }
                 let mut rest = J::Object(unknown.clone());
                 if let J::Object(m) = &mut rest {
-                    for k in resolved.keys() {
+                    for k in resolved.keys().chain(&computed) {
                         m.remove(k);
+                    }
+                }
+                if let J::Object(a) = &mut attrs {
+                    for k in &computed {
+                        if a.get(k).is_some_and(J::is_null) {
+                            a.remove(k);
+                        }
                     }
                 }
                 mark_unknown(&mut attrs, &rest, address, &mut u);

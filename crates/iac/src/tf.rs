@@ -160,7 +160,15 @@ pub fn item(
             policy_arn: s(attrs, "policy_arn")?,
         })
     };
+    // A resource named by an unresolved reference is named by its own address instead, so
+    // that two policies on different unresolved resources stay two resources.
     let resource = |arn: String, key: &str| -> Option<ItemKind> {
+        let arn = if arn.contains("${") {
+            let service = arn.split(':').nth(2).unwrap_or("unknown");
+            format!("arn:aws:{service}::{account}:{ty}.{label}")
+        } else {
+            arn
+        };
         Some(ItemKind::ResourcePolicy {
             arn,
             document: doc(key)?,
