@@ -70,8 +70,12 @@ fn prepare(doc: &mut J) {
     };
     for st in statements {
         for key in ["Principal", "NotPrincipal"] {
-            let Some(J::Object(p)) = st.get_mut(key) else { continue };
-            let Some(aws) = p.get_mut("AWS") else { continue };
+            let Some(J::Object(p)) = st.get_mut(key) else {
+                continue;
+            };
+            let Some(aws) = p.get_mut("AWS") else {
+                continue;
+            };
             let widen = |v: &mut J| {
                 if let J::String(s) = v {
                     if is_opaque(s) {
