@@ -616,3 +616,121 @@ fn resource_policy(
     let document = doc_of(doc_key)?;
     Some(ItemKind::ResourcePolicy { arn, document })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::parse_documents;
+
+    fn read_yaml(text: &str) -> Template {
+        let docs = parse_documents(text).unwrap();
+        read(Path::new("t.yaml"), &docs[0], "000000000000")
+    }
+
+    fn trust_of(t: &Template, logical: &str) -> J {
+        t.items
+            .iter()
+            .find(|i| i.address == format!("Resources.{logical}"))
+            .and_then(|i| match &i.kind {
+                ItemKind::Principal { spec, .. } => spec.trust.as_ref().map(|d| d.json.clone()),
+                _ => None,
+            })
+            .expect("a role with a trust policy")
+    }
+
+    #[test]
+    fn resolves_intrinsics() {
+        let t = read_yaml(
+            r#"
+Parameters:
+  TrustedAccount: {Type: String, Default: "111111111111"}
+  Unset: {Type: String}
+Mappings:
+  Vendors: {datadog: {account: "464622532012"}}
+Rules:
+  Pin:
+    Assertions:
+      - Assert: !Equals [!Ref "AWS::AccountId", "222222222222"]
+Resources:
+  Ci:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: ci
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS:
+                - !Sub "arn:${AWS::Partition}:iam::${TrustedAccount}:role/runner"
+                - !GetAtt Deployer.Arn
+                - !Join ["", ["arn:aws:iam::", !FindInMap [Vendors, datadog, account], ":root"]]
+                - !Ref Unset
+                - !Sub "arn:aws:iam::${AWS::AccountId}:role/${!literal}"
+            Action: sts:AssumeRole
+  Deployer:
+    Type: AWS::IAM::Role
+    Properties:
+      Path: /ci/
+      AssumeRolePolicyDocument: {Statement: []}
+"#,
+        );
+        assert_eq!(t.account, "222222222222");
+        assert!(t.account_known);
+        let trust = trust_of(&t, "Ci");
+        assert_eq!(
+            trust["Statement"][0]["Principal"]["AWS"],
+            serde_json::json!([
+                "arn:aws:iam::111111111111:role/runner",
+                "arn:aws:iam::222222222222:role/ci/Deployer",
+                "arn:aws:iam::464622532012:root",
+                "${Unset}",
+                "arn:aws:iam::222222222222:role/${literal}"
+            ])
+        );
+        let ci = t
+            .items
+            .iter()
+            .find(|i| i.address == "Resources.Ci")
+            .unwrap();
+        assert_eq!(ci.unresolved, vec!["Unset"]);
+        assert!(t
+            .notes
+            .iter()
+            .any(|n| n.contains("TrustedAccount") && n.contains("111111111111")));
+        assert_eq!(ci.loc.line, 13);
+    }
+
+    #[test]
+    fn json_form_and_policies() {
+        let docs = parse_documents(
+            r#"{"Resources": {
+  "P": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": [{"Ref": "R"}],
+        "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": {"Fn::Sub": "arn:aws:s3:::b-${AWS::Region}/*"}}]}}},
+  "R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": []}}},
+  "B": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": "logs", "PolicyDocument": {"Statement": []}}}
+}}"#,
+        )
+        .unwrap();
+        let t = read(Path::new("t.json"), &docs[0], "000000000007");
+        assert!(!t.account_known);
+        let p = t.items.iter().find(|i| i.address == "Resources.P").unwrap();
+        match &p.kind {
+            ItemKind::InlinePolicy {
+                targets, document, ..
+            } => {
+                assert_eq!(targets, &vec![(PrincipalType::Role, "R".to_string())]);
+                assert_eq!(
+                    document.json["Statement"][0]["Resource"],
+                    "arn:aws:s3:::b-${AWS::Region}/*"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p.unresolved, vec!["AWS::Region"]);
+        let b = t.items.iter().find(|i| i.address == "Resources.B").unwrap();
+        assert!(
+            matches!(&b.kind, ItemKind::ResourcePolicy { arn, .. } if arn == "arn:aws:s3:::logs")
+        );
+        assert_eq!((b.loc.line, b.loc.column), (5, 8), "the resource object");
+    }
+}

@@ -597,3 +597,149 @@ pub fn read_module(dir: &Path, files: &[File], fallback_account: &str) -> Templa
     }
     template
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::{ItemKind, PrincipalType};
+
+    fn module(files: &[(&str, &str)]) -> Template {
+        let parsed: Vec<File> = files
+            .iter()
+            .map(|(name, text)| parse(Path::new(name), text.to_string()).unwrap())
+            .collect();
+        read_module(Path::new("m"), &parsed, "000000000000")
+    }
+
+    #[test]
+    fn evaluates_references_and_documents() {
+        let t = module(&[
+            (
+                "main.tf",
+                r#"
+provider "aws" {
+  allowed_account_ids = [var.account]
+}
+provider "aws" {
+  alias               = "tooling"
+  allowed_account_ids = ["333333333333"]
+}
+data "aws_caller_identity" "me" {}
+locals {
+  runner = "arn:aws:iam::${var.ci_account}:role/runner"
+}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = [local.runner, aws_iam_role.helper.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = [var.external_id]
+    }
+  }
+}
+resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags = {
+    Owner = "team-${data.aws_caller_identity.me.account_id}"
+  }
+}
+resource "aws_iam_role" "helper" {
+  provider           = aws.tooling
+  name               = "helper"
+  path               = "/svc/"
+  assume_role_policy = jsonencode({ Statement = [] })
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_role.deploy.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"#,
+            ),
+            (
+                "variables.tf",
+                r#"
+variable "account" { default = "222222222222" }
+variable "ci_account" { default = "111111111111" }
+variable "external_id" {}
+"#,
+            ),
+        ]);
+        assert_eq!(t.account, "222222222222");
+        assert!(t.account_known);
+        let deploy = t
+            .items
+            .iter()
+            .find(|i| i.address == "aws_iam_role.deploy")
+            .unwrap();
+        let ItemKind::Principal { ptype, spec } = &deploy.kind else {
+            panic!()
+        };
+        assert_eq!(*ptype, PrincipalType::Role);
+        assert_eq!(spec.tags["Owner"], "team-222222222222");
+        let trust: J = match &spec.trust.as_ref().unwrap().json {
+            J::String(s) => serde_json::from_str(s).unwrap(),
+            other => other.clone(),
+        };
+        let st = &trust["Statement"][0];
+        assert_eq!(st["Effect"], "Allow");
+        assert_eq!(
+            st["Principal"]["AWS"],
+            json!([
+                "arn:aws:iam::111111111111:role/runner",
+                "arn:aws:iam::333333333333:role/svc/helper"
+            ])
+        );
+        assert_eq!(
+            st["Condition"]["StringEquals"]["sts:ExternalId"],
+            json!(["${var.external_id}"])
+        );
+        assert_eq!(deploy.unresolved, vec!["var.external_id"]);
+        assert_eq!(deploy.loc.line, 27);
+        let helper = t
+            .items
+            .iter()
+            .find(|i| i.address == "aws_iam_role.helper")
+            .unwrap();
+        assert_eq!(helper.account.as_deref(), Some("333333333333"));
+        let a = t
+            .items
+            .iter()
+            .find(|i| i.address == "aws_iam_role_policy_attachment.a")
+            .unwrap();
+        assert!(
+            matches!(&a.kind, ItemKind::Attachment { targets, .. } if targets == &vec![(PrincipalType::Role, "deploy".to_string())])
+        );
+        assert!(t.notes.iter().any(|n| n.contains("var.ci_account")));
+    }
+
+    #[test]
+    fn cycles_and_unknown_functions_stay_opaque() {
+        let t = module(&[(
+            "main.tf",
+            r#"
+locals {
+  a = local.b
+  b = local.a
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = local.a, Resource = format("arn:%s", "x") }] })
+}
+"#,
+        )]);
+        let p = &t.items[0];
+        assert_eq!(p.unresolved, vec!["local.a", "format(\"arn:%s\", \"x\")"]);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("x", 0), (1, 1));
+    }
+}

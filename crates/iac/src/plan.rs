@@ -293,3 +293,52 @@ pub fn read(file: &Path, root: &Node, fallback_account: &str) -> Template {
     }
     template
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::parse_documents;
+    use crate::template::{ItemKind, PrincipalType};
+
+    #[test]
+    fn unknown_values_resolved_through_configuration() {
+        let text = r#"{"format_version": "1.2", "terraform_version": "1.9.0",
+ "resource_changes": [
+  {"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+   "change": {"actions": ["create"], "before": null,
+     "after": {"name": "app", "path": "/", "assume_role_policy": null},
+     "after_unknown": {"arn": true, "assume_role_policy": true, "managed_policy_arns": true}}},
+  {"address": "aws_iam_role_policy_attachment.a", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a",
+   "change": {"actions": ["create"], "before": null,
+     "after": {"policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+     "after_unknown": {"role": true, "id": true}}},
+  {"address": "aws_iam_role.old", "mode": "managed", "type": "aws_iam_role", "name": "old",
+   "change": {"actions": ["delete"], "before": {"name": "old", "arn": "arn:aws:iam::444444444444:role/old", "assume_role_policy": "{\"Statement\":[]}"}, "after": null}}
+ ],
+ "configuration": {"root_module": {"resources": [
+  {"address": "aws_iam_role.r", "expressions": {"name": {"constant_value": "app"}, "assume_role_policy": {"references": ["data.aws_iam_policy_document.t.json", "data.aws_iam_policy_document.t"]}}},
+  {"address": "aws_iam_role_policy_attachment.a", "expressions": {"role": {"references": ["aws_iam_role.r.name", "aws_iam_role.r"]}, "policy_arn": {"constant_value": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}}
+ ]}}}"#;
+        let docs = parse_documents(text).unwrap();
+        assert!(is_plan(&docs[0]));
+        let t = read(Path::new("plan.json"), &docs[0], "000000000000");
+        assert_eq!(t.account, "444444444444", "from the ARNs of the plan");
+        let r = &t.items[0];
+        assert_eq!(r.change, Some(Change::Create));
+        assert_eq!(r.unresolved, vec!["aws_iam_role.r.assume_role_policy"]);
+        let ItemKind::Principal { spec, .. } = &r.kind else {
+            panic!()
+        };
+        assert!(
+            spec.managed.is_empty(),
+            "computed, not configured: not an unknown attachment"
+        );
+        let a = &t.items[1];
+        assert!(a.unresolved.is_empty());
+        assert!(
+            matches!(&a.kind, ItemKind::Attachment { targets, .. } if targets == &vec![(PrincipalType::Role, "app".to_string())])
+        );
+        assert_eq!(t.items[2].change, Some(Change::Delete));
+        assert_eq!(t.items[2].loc.line, 11);
+    }
+}
