@@ -327,3 +327,49 @@ fn generate_writes_each_format_and_the_output_scans_clean() {
         stderr(&o)
     );
 }
+
+/// The example templates: the planted mistakes fire, the role done right is clean.
+#[test]
+fn example_templates() {
+    let v = json(&[
+        "iac",
+        "scan",
+        "examples/iac/terraform",
+        "examples/iac/cloudformation",
+        "--org-accounts",
+        "111111111111,222222222222,333333333333",
+        "--format",
+        "json",
+        "--now",
+        "2026-11-01",
+    ]);
+    let mut got: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["address"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(String, String, u64)> = [
+        ("TG001", "Resources.AuditRole", 14),
+        ("TG001", "aws_iam_role.vendor_support", 56),
+        ("TG003", "aws_iam_role.vendor_support", 56),
+        ("TG007", "aws_iam_role.vendor_support", 54),
+        ("TG009", "Resources.AuditRole", 10),
+        ("TG009", "aws_iam_role.vendor_support", 54),
+        ("TG013", "Resources.ReportsBucketPolicy", 36),
+        ("TG016", "aws_iam_role.vendor_support", 54),
+        ("TG017", "aws_iam_role.vendor_support", 54),
+    ]
+    .iter()
+    .map(|(r, a, l)| (r.to_string(), a.to_string(), *l))
+    .collect();
+    assert_eq!(got, want);
+    assert_eq!(v["templates"][0]["account"], "222222222222", "pinned by the provider");
+}
