@@ -371,5 +371,8 @@ fn example_templates() {
     .map(|(r, a, l)| (r.to_string(), a.to_string(), *l))
     .collect();
     assert_eq!(got, want);
-    assert_eq!(v["templates"][0]["account"], "222222222222", "pinned by the provider");
+    assert_eq!(
+        v["templates"][0]["account"], "222222222222",
+        "pinned by the provider"
+    );
 }

@@ -457,12 +457,11 @@ impl<'a> Module<'a> {
                 continue;
             }
             let v = self.attrs(&b.body, file, u);
-            match m
+            if let J::Array(list) = m
                 .entry(b.ident.as_str().to_string())
                 .or_insert(J::Array(Vec::new()))
             {
-                J::Array(list) => list.push(v),
-                _ => {}
+                list.push(v);
             }
         }
         J::Object(m)

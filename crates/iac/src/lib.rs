@@ -171,12 +171,13 @@ impl IacReport {
     }
 }
 
+/// Terraform module directories with their `.tf` files, and the other template files.
+type Collected = (BTreeMap<PathBuf, Vec<PathBuf>>, Vec<PathBuf>);
+
 /// Files under the paths, directories walked (hidden directories and `.terraform` skipped):
 /// `*.tf` grouped by directory (one module each), and `*.json`, `*.yaml`, `*.yml`,
 /// `*.template` files.
-fn collect(
-    paths: &[PathBuf],
-) -> Result<(BTreeMap<PathBuf, Vec<PathBuf>>, Vec<PathBuf>), ReadError> {
+fn collect(paths: &[PathBuf]) -> Result<Collected, ReadError> {
     let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut docs = Vec::new();
     fn walk(
@@ -521,7 +522,7 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
                         old.managed_policies.extend(new.managed_policies.drain());
                     }
                     None => {
-                        if !base.organization.is_some() || !base.is_in_org(&new.id) {
+                        {
                             warnings.push(format!(
                                 "account {} of the templates is not in the snapshot: analysed as a new account",
                                 new.id

@@ -663,3 +663,45 @@ fn non_iac_files_are_listed() {
         "positive_expected_result.json: skipped: not a CloudFormation template or Terraform plan"
     )));
 }
+
+/// Truncated templates (every fixture cut at several points) are errors or partial scans
+/// with warnings — never a panic or a hang.
+#[test]
+fn truncated_inputs_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let mut stack = vec![fixture("")];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("tf" | "json" | "yaml" | "yml")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 20);
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let ext = f.extension().unwrap().to_str().unwrap().to_string();
+        for tenth in 1..10 {
+            let mut cut = text.len() * tenth / 10;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let copy = dir.path().join(format!("cut.{ext}"));
+            std::fs::write(&copy, &text[..cut]).unwrap();
+            for keep_going in [false, true] {
+                let opts = IacOptions {
+                    keep_going,
+                    ..options()
+                };
+                let _ = scan(std::slice::from_ref(&copy), &opts);
+            }
+        }
+    }
+}
