@@ -205,6 +205,10 @@ impl<'a> Cfn<'a> {
     /// Resolves a node to JSON; None for `AWS::NoValue` (the key or element is dropped).
     fn resolve(&mut self, n: &Node, u: &mut Unresolved) -> Option<J> {
         match &n.value {
+            // YAML's own tags (`!!str`, `tag:yaml.org,2002:…`) only type the value.
+            Value::Tagged(tag, inner) if tag.starts_with("!!") || tag.starts_with("tag:") => {
+                self.resolve(inner, u)
+            }
             Value::Tagged(tag, inner) => {
                 let name = tag.trim_start_matches('!');
                 let fname = if name == "Ref" {

@@ -127,7 +127,8 @@ fn run_scan(args: ScanArgs) -> CliResult<ExitCode> {
 }
 
 /// The report crate's findings table, with the RESOURCE column showing where the finding is
-/// (`file:line`) and the message naming the template resource; then warnings and the diff.
+/// (`file:line`) and the message naming the template resource (its footer lists the
+/// warnings); then the relationship diff.
 fn table(
     report: &trustgate_iac::IacReport,
     docs: &[trustgate_rules::RuleDoc],
@@ -143,7 +144,6 @@ fn table(
         );
         f.message = format!("{}: {}", placed.location.address, f.message);
     }
-    out.warnings.clear();
     render_scan(&out, docs, ScanFormat::Table, render, w)?;
     if let Some(d) = &report.diff {
         writeln!(w)?;
@@ -164,9 +164,6 @@ fn table(
             let fields: Vec<&str> = c.changes.iter().map(|f| f.field.as_str()).collect();
             writeln!(w, "  ~ {} ← {}: {}", c.role, c.trusted, fields.join(", "))?;
         }
-    }
-    for warning in &report.warnings {
-        writeln!(w, "warning: {warning}")?;
     }
     Ok(())
 }
