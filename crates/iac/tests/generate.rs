@@ -212,3 +212,59 @@ relationships:
     let bad_date = root_without_arns.replace("2027-01-01", "next year");
     assert!(spec_error(&bad_date).contains("spec.yaml:7:15: at relationships[0].reviewBy"));
 }
+
+/// The CloudFormation YAML reads back to exactly the documents of the JSON format.
+#[test]
+fn cloudformation_yaml_round_trips() {
+    let yaml = generated(OutputFormat::CloudFormation);
+    let docs = trustgate_iac::node::parse_documents(&yaml).unwrap();
+    assert_eq!(docs.len(), 2, "one template per account");
+    let v: serde_json::Value = serde_json::from_str(&generated(OutputFormat::Json)).unwrap();
+    let target = docs[1].to_json();
+    for rel in v["relationships"].as_array().unwrap() {
+        let logical = rel["name"]
+            .as_str()
+            .unwrap()
+            .split('-')
+            .map(|p| p[..1].to_uppercase() + &p[1..])
+            .collect::<String>()
+            + "Role";
+        let props = &target["Resources"][&logical]["Properties"];
+        assert_eq!(
+            props["AssumeRolePolicyDocument"], rel["trustPolicy"],
+            "{logical}"
+        );
+        assert_eq!(
+            props["Policies"][0]["PolicyDocument"], rel["permissionPolicy"],
+            "{logical}"
+        );
+        assert_eq!(props["MaxSessionDuration"], rel["maxSessionDuration"]);
+    }
+}
+
+/// The Terraform reads back (through the HCL reader) to exactly the documents of the JSON
+/// format, every value resolved.
+#[test]
+fn terraform_round_trips() {
+    let text = generated(OutputFormat::Terraform);
+    let file = trustgate_iac::hcl::parse(Path::new("main.tf"), text).unwrap();
+    let t = trustgate_iac::hcl::read_module(Path::new("."), &[file], "000000000000");
+    assert!(t.items.iter().all(|i| i.unresolved.is_empty()));
+    let v: serde_json::Value = serde_json::from_str(&generated(OutputFormat::Json)).unwrap();
+    for rel in v["relationships"].as_array().unwrap() {
+        let name = rel["name"].as_str().unwrap();
+        let item = t
+            .items
+            .iter()
+            .find(|i| i.address == format!("aws_iam_role.{}", name.replace('-', "_")))
+            .unwrap();
+        assert_eq!(item.account.as_deref(), rel["account"].as_str());
+        let trustgate_iac::template::ItemKind::Principal { spec, .. } = &item.kind else {
+            panic!("{name} is a role")
+        };
+        let trust = &spec.trust.as_ref().unwrap().json;
+        let trust: serde_json::Value = serde_json::from_str(trust.as_str().unwrap()).unwrap();
+        assert_eq!(trust, rel["trustPolicy"], "{name}");
+        assert_eq!(spec.tags["ReviewBy"], rel["tags"]["ReviewBy"]);
+    }
+}
