@@ -482,6 +482,11 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
 
     let (snapshot, diff_out) = match base {
         Some(mut base) => {
+            if !opts.org_accounts.is_empty() || opts.org_id.is_some() {
+                warnings.push(
+                    "--org-accounts and --org-id are not used with --snapshot: the snapshot's organization is".into(),
+                );
+            }
             let before = registry_of(&base, &role_views(&base)).relationships;
             let deleted: HashSet<&str> = built.deleted_roles.iter().map(String::as_str).collect();
             let mut accounts = std::mem::take(&mut base.accounts);
@@ -522,12 +527,19 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
                         old.managed_policies.extend(new.managed_policies.drain());
                     }
                     None => {
-                        {
-                            warnings.push(format!(
-                                "account {} of the templates is not in the snapshot: analysed as a new account",
-                                new.id
-                            ));
-                        }
+                        let placeholder = templates
+                            .iter()
+                            .any(|t| t.account == new.id && !t.account_known)
+                            && opts.account.is_none();
+                        warnings.push(format!(
+                            "account {} of the templates is not in the snapshot: analysed as a new account{}",
+                            new.id,
+                            if placeholder {
+                                " (a placeholder: the template does not say where it deploys; pass --account)"
+                            } else {
+                                ""
+                            }
+                        ));
                         accounts.push(new)
                     }
                 }
