@@ -43,6 +43,11 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Validate policy documents (grammar, security, unknown actions and keys, IAM's rules)
     Lint(cmd::lint::Args),
+    /// Infrastructure as code: `iac scan` checks Terraform and CloudFormation before deploy
+    Iac(cmd::iac::Args),
+    /// Least-privilege cross-account roles (both halves) from a spec, as Terraform,
+    /// CloudFormation or policy JSON
+    Generate(cmd::generate::Args),
     /// The rule catalogue, or one rule's documentation
     Rules(cmd::rules::Args),
     /// AWS CLI profiles (~/.aws/config) for every role PRINCIPAL can reach
@@ -71,6 +76,8 @@ fn main() -> ExitCode {
         Command::Graph(args) => cmd::paths::run_graph(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Lint(args) => cmd::lint::run(args),
+        Command::Iac(args) => cmd::iac::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
         Command::Rules(args) => cmd::rules::run(args),
         Command::Profiles(args) => cmd::profiles::run(args),
         Command::Synth(args) => cmd::synth::run(args),

@@ -410,6 +410,32 @@ impl Snapshot {
             .any(|r| r.account_id == account_id)
     }
 
+    /// Builds a snapshot from parts made in memory rather than read from disk (the
+    /// infrastructure-as-code scanner turns templates into accounts this way): sorts the
+    /// accounts by ID and builds the indexes. Account IDs must be unique — the caller merges
+    /// duplicates; a later account with the same ID would shadow the earlier in lookups.
+    pub fn from_parts(
+        root: PathBuf,
+        accounts: Vec<Account>,
+        organization: Option<Organization>,
+        resources: Vec<ResourcePolicy>,
+        known_accounts: KnownAccounts,
+        warnings: Vec<String>,
+    ) -> Snapshot {
+        let mut snap = Snapshot {
+            root,
+            accounts,
+            organization,
+            resources,
+            known_accounts,
+            warnings,
+            ..Default::default()
+        };
+        snap.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        snap.build_indexes();
+        snap
+    }
+
     pub(crate) fn build_indexes(&mut self) {
         self.credential_index = credentials::CredentialIndex::build(&self.credential_reports);
         self.account_index.clear();

@@ -767,3 +767,46 @@ fn known_accounts_files() {
         "{e}"
     );
 }
+
+#[test]
+fn from_parts_sorts_and_indexes() {
+    let role = |account: &str, name: &str| Role {
+        arn: format!("arn:aws:iam::{account}:role/path/{name}"),
+        name: name.into(),
+        path: "/path/".into(),
+        role_id: String::new(),
+        create_date: None,
+        trust_policy: Arc::new(trustgate_policy::parse_policy(r#"{"Statement":[]}"#).unwrap()),
+        inline_policies: Vec::new(),
+        attached_policies: Vec::new(),
+        permission_boundary: None,
+        tags: BTreeMap::new(),
+        last_used: None,
+        last_used_region: None,
+        max_session_duration: None,
+        instance_profiles: Vec::new(),
+    };
+    let account = |id: &str| Account {
+        id: id.into(),
+        name: None,
+        source: PathBuf::from("template.yaml"),
+        users: Vec::new(),
+        groups: Vec::new(),
+        roles: vec![role(id, "deploy")],
+        managed_policies: HashMap::new(),
+    };
+    let snap = Snapshot::from_parts(
+        PathBuf::from("."),
+        vec![account("222222222222"), account("111111111111")],
+        None,
+        Vec::new(),
+        KnownAccounts::default(),
+        Vec::new(),
+    );
+    assert_eq!(snap.accounts[0].id, "111111111111");
+    let r = snap
+        .principal("arn:aws:sts::222222222222:assumed-role/deploy/session")
+        .expect("indexed");
+    assert_eq!(snap.role(r).unwrap().0.id, "222222222222");
+    assert!(snap.is_internal("111111111111") && !snap.is_internal("333333333333"));
+}

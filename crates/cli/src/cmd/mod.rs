@@ -2,6 +2,8 @@
 
 pub mod can;
 pub mod eval;
+pub mod generate;
+pub mod iac;
 pub mod lint;
 pub mod paths;
 pub mod profiles;
