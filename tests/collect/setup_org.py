@@ -23,7 +23,7 @@ ENDPOINT, OUT = sys.argv[1], sys.argv[2]
 REGION = "us-east-1"
 MGMT = "123456789012"
 VENDOR = "999988887777"
-EXTERNAL_ID = "trustgate-test-external-id-0001"
+EXTERNAL_ID = "Zq7vK2mX9pR4tW8nB3cL"
 
 
 def client(service, creds=None):

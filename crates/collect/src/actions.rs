@@ -232,13 +232,24 @@ mod tests {
     #[test]
     fn the_audit_role_templates_grant_exactly_the_calls() {
         let want: BTreeSet<String> = audit_role_actions().into_iter().map(String::from).collect();
-        for file in ["audit-role.tf", "audit-role.yaml", "audit-role-policy.json"] {
+        // The templates also hold the trust policy: sts:AssumeRole, conditioned on
+        // sts:ExternalId. Both must be there; everything else is the permissions.
+        let trust: BTreeSet<String> = ["sts:AssumeRole", "sts:ExternalId"]
+            .map(String::from)
+            .into();
+        for file in ["audit-role.tf", "audit-role.yaml"] {
             let got = actions_in(&deploy_file(file));
+            assert!(
+                got.is_superset(&trust),
+                "{file}: the trust policy must require sts:ExternalId"
+            );
+            let permissions: BTreeSet<String> = got.difference(&trust).cloned().collect();
             assert_eq!(
-                got, want,
+                permissions, want,
                 "{file}: actions differ from actions::AUDIT_ROLE_CALLS"
             );
         }
+        assert_eq!(actions_in(&deploy_file("audit-role-policy.json")), want);
     }
 
     #[test]

@@ -4,11 +4,11 @@
 //! AWS error messages do not carry secrets, but some quote the access key ID of the caller
 //! (`The security token included in the request is invalid` variants, signature mismatch
 //! messages with the canonical request). Access key IDs (`AKIA…`, `ASIA…` and the other
-//! documented prefixes) are masked, and so is anything after `Credential=` / `Signature=` /
+//! long-lived and temporary keys) are masked, and so is anything after `Credential=` / `Signature=` /
 //! `X-Amz-Security-Token=` up to the next separator.
 
 /// Prefixes of AWS access key IDs (20 upper-case alphanumerics in all).
-const KEY_PREFIXES: [&str; 4] = ["AKIA", "ASIA", "AROA", "AIDA"];
+const KEY_PREFIXES: [&str; 2] = ["AKIA", "ASIA"];
 const KEY_LEN: usize = 20;
 const SECRET_MARKERS: [&str; 5] = [
     "Credential=",

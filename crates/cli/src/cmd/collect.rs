@@ -12,9 +12,6 @@ use std::process::ExitCode;
 
 use crate::error::{CliError, CliResult};
 
-/// The exit code of a partial collection: distinct from 1 (findings) and 2 (errors).
-pub const EXIT_PARTIAL: u8 = 3;
-
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Output directory (created; must be empty)
@@ -152,6 +149,9 @@ pub fn run(mut args: Args) -> CliResult<ExitCode> {
     use std::sync::Arc;
 
     use trustgate_collect::sdk::{collect, CollectError, Options, Progress};
+
+    /// The exit code of a partial collection: distinct from 1 (findings) and 2 (errors).
+    const EXIT_PARTIAL: u8 = 3;
 
     validate(&mut args)?;
 

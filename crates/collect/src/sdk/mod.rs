@@ -254,7 +254,7 @@ async fn load_config(opts: &Options) -> Result<SdkConfig, CollectError> {
 }
 
 enum Done {
-    Account(account::AccountResult),
+    Account(Box<account::AccountResult>),
     Region(regional::RegionResult),
 }
 
@@ -273,7 +273,7 @@ async fn collect_accounts(
         let id = id.clone();
         tasks.spawn(async move {
             let _permit = ctx.semaphore.clone().acquire_owned().await;
-            Done::Account(account::collect_account(&ctx, &id).await)
+            Done::Account(Box::new(account::collect_account(&ctx, &id).await))
         });
     }
     let mut outcomes: BTreeMap<String, AccountOutcome> = BTreeMap::new();
