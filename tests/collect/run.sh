@@ -86,6 +86,26 @@ check "the manifest says partial" grep -q '"complete": false' "$WORK/partial/col
 check "the collected account is still written" test -s "$WORK/partial/$dev.json"
 check "the partial snapshot scans" "$BIN" scan "$WORK/partial" --format json -o "$WORK/partial-scan.json"
 
+echo "== partial: a region that does not answer"
+set +e
+# moto answers HTTP 500 there, which the SDK retries: 2 attempts keep the test short.
+"$BIN" collect --out "$WORK/region" --endpoint-url "$ENDPOINT" --no-org --regions us-east-1,zz-nowhere-9 --max-attempts 2 \
+  >"$WORK/region.out" 2>&1
+code=$?
+set -e
+cat "$WORK/region.out"
+check "a failed region exits 3" test "$code" = 3
+check "the summary names the region and the failed calls" \
+  grep -q "123456789012: partial (regions not complete: zz-nowhere-9)" "$WORK/region.out"
+check "every regional service of that region is reported" \
+  test "$(grep -cE '^    (kms|sqs|sns|lambda|secretsmanager|ecr):[A-Za-z]+ in zz-nowhere-9: .*\(HTTP [0-9]{3}\)$' "$WORK/region.out")" = 6
+check "the manifest marks the region failed and the other complete" "$VENV/bin/python" -c "
+import json, sys
+m = json.load(open('$WORK/region/collect-manifest.json'))
+regions = {r['region']: r['status'] for r in m['accounts'][0]['regions']}
+sys.exit(0 if regions == {'us-east-1': 'complete', 'zz-nowhere-9': 'failed'} and not m['complete'] else 1)"
+check "the global data is still written" test -s "$WORK/region/123456789012.json"
+
 echo "== --no-org: the caller's account only"
 "$BIN" collect --out "$WORK/single" --endpoint-url "$ENDPOINT" --no-org >"$WORK/single.out"
 check "--no-org writes only the caller's account and no organization.json" \

@@ -173,7 +173,7 @@ pub fn run(mut args: Args) -> CliResult<ExitCode> {
     let bar = io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(0);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "collecting {bar:30} {pos}/{len} account·region tasks  {msg}",
+            "collecting {bar:20} {pos}/{len} account and region tasks  {wide_msg}",
         ) {
             b.set_style(style);
         }

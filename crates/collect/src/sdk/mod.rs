@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -419,25 +418,40 @@ async fn collect_accounts(
     outcomes
 }
 
-/// The full error chain of an SDK error, redacted.
+/// The error and its causes (`service error: AccessDenied: User … is not authorized …`),
+/// redacted. The SDK's Debug form (raw responses) is left out: it is long and says no more.
 fn error_text<E>(e: &E) -> String
 where
     E: std::error::Error,
 {
-    redact(&DisplayErrorContext(e).to_string())
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = current {
+        let text = err.to_string();
+        if !text.is_empty() && parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        current = err.source();
+    }
+    redact(&parts.join(": "))
 }
 
-fn failure<E: std::error::Error>(
+/// A call that failed for good, with the HTTP status when the service answered.
+fn failure<E: std::error::Error + 'static>(
     action: &str,
     region: Option<&str>,
     resource: Option<&str>,
-    e: &E,
+    e: &aws_sdk_sts::error::SdkError<E>,
 ) -> Failure {
+    let mut message = error_text(e);
+    if let Some(raw) = e.raw_response() {
+        message.push_str(&format!(" (HTTP {})", raw.status().as_u16()));
+    }
     Failure {
         action: action.to_string(),
         region: region.map(str::to_string),
         resource: resource.map(str::to_string),
-        message: error_text(e),
+        message,
     }
 }
 

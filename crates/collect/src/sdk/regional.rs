@@ -26,7 +26,12 @@ struct Acc<'a> {
 }
 
 impl Acc<'_> {
-    fn fail<E: std::error::Error>(&mut self, action: &str, resource: Option<&str>, e: &E) {
+    fn fail<E: std::error::Error + 'static>(
+        &mut self,
+        action: &str,
+        resource: Option<&str>,
+        e: &aws_sdk_sts::error::SdkError<E>,
+    ) {
         self.failures
             .push(failure(action, Some(self.region), resource, e));
     }
