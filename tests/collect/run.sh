@@ -112,6 +112,15 @@ check "--no-org writes only the caller's account and no organization.json" \
   test "$(ls "$WORK/single"/*.json | xargs -n1 basename | tr '\n' ' ')" = "123456789012.json collect-manifest.json "
 check "--no-org manifest is complete" grep -q '"complete": true' "$WORK/single/collect-manifest.json"
 
+echo "== --no-org --accounts: named accounts through the audit role, endpoint from AWS_ENDPOINT_URL"
+prod=$("$VENV/bin/python" -c "import json; print(json.load(open('$WORK/ids.json'))['prod'])")
+AWS_ENDPOINT_URL="$ENDPOINT" "$BIN" collect --out "$WORK/named" --no-org --accounts "$prod" \
+  --external-id Zq7vK2mX9pR4tW8nB3cL >"$WORK/named.out"
+check "--no-org --accounts collects that account through the audit role" \
+  grep -q '"access": "assumed-role"' "$WORK/named/collect-manifest.json"
+check "bucket policies are read with AWS_ENDPOINT_URL too (path-style S3)" \
+  grep -q '"arn": "arn:aws:s3:::prod-shared-data"' "$WORK/named/resources/$prod.json"
+
 echo "== a non-empty output directory is refused (exit 2)"
 set +e
 "$BIN" collect --out "$WORK/single" --endpoint-url "$ENDPOINT" --no-org >/dev/null 2>"$WORK/refused.err"

@@ -389,7 +389,9 @@ async fn bucket_policies(
 ) -> (Vec<ResourcePolicy>, Vec<Failure>) {
     let mut resources = Vec::new();
     let mut failures = Vec::new();
-    let path_style = ctx.opts.endpoint_url.is_some();
+    // A custom endpoint (--endpoint-url or AWS_ENDPOINT_URL) serves buckets by path, not by
+    // host name.
+    let path_style = config.endpoint_url().is_some();
     let client_for = |region: Option<&str>| {
         let mut b = aws_sdk_s3::config::Builder::from(config).force_path_style(path_style);
         if let Some(r) = region {
