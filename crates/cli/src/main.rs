@@ -1,7 +1,7 @@
 //! The `trustgate` command line: thin wiring of the library crates.
 //!
 //! Exit codes (a contract scripts rely on): 0 ok, 1 findings at or above `--fail-on`,
-//! 2 usage or input error.
+//! 2 usage or input error; `collect` also 3 for a partial collection.
 
 use std::process::ExitCode;
 
@@ -18,7 +18,7 @@ use error::CliError;
     version,
     about = "Map, check and explain cross-account access in AWS",
     long_about = "Map, check and explain cross-account access in AWS.\n\n\
-        Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error."
+        Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error\n(collect: 3 when the snapshot is partial)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,6 +52,8 @@ enum Command {
     Rules(cmd::rules::Args),
     /// AWS CLI profiles (~/.aws/config) for every role PRINCIPAL can reach
     Profiles(cmd::profiles::Args),
+    /// Take the snapshot of an organization live (AWS SDK; needs the `collect` build feature)
+    Collect(cmd::collect::Args),
     /// Write a deterministic synthetic organization (for benchmarks and scale tests)
     Synth(cmd::synth::Args),
     /// CloudTrail: who uses each trust relationship, what is stale, what is odd
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Profiles(args) => cmd::profiles::run(args),
         Command::Synth(args) => cmd::synth::run(args),
         Command::Trail(args) => cmd::trail::run(args),
+        Command::Collect(args) => cmd::collect::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod can;
+pub mod collect;
 pub mod eval;
 pub mod generate;
 pub mod iac;
