@@ -144,6 +144,7 @@ pub(crate) fn load(path: &Path, opts: &LoadOptions) -> Result<Snapshot, LoadErro
         load_resources(&mut snap, &path.join("resources"), opts)?;
         load_max_sessions(&mut snap, path, opts)?;
         load_credential_reports(&mut snap, path, opts)?;
+        warn_partial_collection(&mut snap, path);
     }
     if let Some(org) = &snap.organization {
         let ids: Vec<&str> = snap.accounts.iter().map(|a| a.id.as_str()).collect();
@@ -320,6 +321,28 @@ fn load_resources(snap: &mut Snapshot, dir: &Path, opts: &LoadOptions) -> Result
         }
     }
     Ok(())
+}
+
+/// `collect-manifest.json`, written by `trustgate collect`: a partial collection is said, never
+/// passed off as the whole organization.
+fn warn_partial_collection(snap: &mut Snapshot, root: &Path) {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        complete: bool,
+    }
+    let file = root.join("collect-manifest.json");
+    let Ok(bytes) = fs::read(&file) else { return };
+    match serde_json::from_slice::<Manifest>(&bytes) {
+        Ok(m) if !m.complete => snap.warnings.push(format!(
+            "{}: the collection was partial (\"complete\": false): accounts or regions listed there as failed are missing or incomplete",
+            file.display()
+        )),
+        Ok(_) => {}
+        Err(e) => snap.warnings.push(format!(
+            "{}: not a collect manifest ({e}): cannot tell whether the collection was complete",
+            file.display()
+        )),
+    }
 }
 
 /// `credential-report-<account-id>.csv` files (IAM credential reports), and a warning for the

@@ -810,3 +810,35 @@ fn from_parts_sorts_and_indexes() {
     assert_eq!(snap.role(r).unwrap().0.id, "222222222222");
     assert!(snap.is_internal("111111111111") && !snap.is_internal("333333333333"));
 }
+
+#[test]
+fn partial_collection_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("111111111111.json"),
+        r#"{"UserDetailList":[],"GroupDetailList":[],"RoleDetailList":[],"Policies":[]}"#,
+    )
+    .unwrap();
+    let load = || {
+        Snapshot::load(dir.path(), &LoadOptions::default())
+            .unwrap()
+            .warnings
+    };
+    assert!(load().is_empty());
+    std::fs::write(
+        dir.path().join("collect-manifest.json"),
+        r#"{"complete": false, "accounts": []}"#,
+    )
+    .unwrap();
+    assert!(
+        load()[0].contains("the collection was partial"),
+        "{:?}",
+        load()
+    );
+    std::fs::write(
+        dir.path().join("collect-manifest.json"),
+        r#"{"complete": true}"#,
+    )
+    .unwrap();
+    assert!(load().is_empty());
+}

@@ -96,7 +96,9 @@ pub struct TrustEntry {
 }
 
 /// Condition keys that restrict which principals a statement applies to.
-pub const PRINCIPAL_RESTRICTING_KEYS: [&str; 10] = [
+/// (`kms:CallerAccount` is KMS's own form of `aws:PrincipalAccount`: AWS-managed key policies
+/// grant `*` narrowed by it.)
+pub const PRINCIPAL_RESTRICTING_KEYS: [&str; 11] = [
     "aws:principalarn",
     "aws:principalorgid",
     "aws:principalorgpaths",
@@ -107,6 +109,7 @@ pub const PRINCIPAL_RESTRICTING_KEYS: [&str; 10] = [
     "aws:sourceorgpaths",
     "aws:userid",
     "aws:sourceowner",
+    "kms:calleraccount",
 ];
 
 /// Whether a statement applies to an STS trust action.

@@ -98,5 +98,7 @@ mod tests {
         )
         .is_empty());
         assert!(with_resource(r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"*"}]}"#).is_empty());
+        // An AWS-managed KMS key's policy: anyone, but only callers of the key's own account.
+        assert!(with_resource(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Encrypt","kms:Decrypt"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"111111111111","kms:ViaService":"s3.eu-west-1.amazonaws.com"}}}]}"#).is_empty());
     }
 }
