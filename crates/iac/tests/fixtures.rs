@@ -196,14 +196,14 @@ fn checkov_terraform_kmskeywildcardprincipal_fail_tf() {
     );
 }
 
-/// checkov passes every key; trustgate reports pass_4 (`Principal: "*"` narrowed only by
-/// kms:CallerAccount, not a principal-restricting key) and the outside account 111122223333.
+/// checkov passes every key; trustgate reports the account 111122223333, outside the
+/// organization with a placeholder deploying account (pass_4's `Principal: "*"` is narrowed by
+/// kms:CallerAccount, which restricts who).
 #[test]
 fn checkov_terraform_kmskeywildcardprincipal_pass_tf() {
     check(
         "checkov/terraform/KMSKeyWildcardPrincipal/pass.tf",
         &[
-            ("TG013", "critical", "aws_kms_key.pass_4", 73),
             ("TG013", "high", "aws_kms_key.pass_0", 1),
             ("TG013", "high", "aws_kms_key.pass_4", 73),
         ],
@@ -583,7 +583,8 @@ fn org_accounts_make_trust_internal() {
     );
 }
 
-/// Deployed into 111122223333, the key policies that name that account's root are fine.
+/// Deployed into 111122223333, the key policies that name that account's root are fine, and
+/// so is `Principal: "*"` narrowed to that account by kms:CallerAccount.
 #[test]
 fn account_option_places_the_template() {
     let opts = IacOptions {
@@ -593,7 +594,7 @@ fn account_option_places_the_template() {
     check_with(
         "checkov/terraform/KMSKeyWildcardPrincipal/pass.tf",
         &opts,
-        &[("TG013", "critical", "aws_kms_key.pass_4", 73)],
+        &[],
     );
 }
 
