@@ -2,31 +2,9 @@
 //! outputs, with snapshot strings kept as data. (The page's behaviour in a browser is tested by
 //! tests/browser/report.test.mjs, run by .ci/run.)
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trustgate"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs")
-}
-
-fn json_of(args: &[&str]) -> serde_json::Value {
-    let o = run(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
-}
+use common::{ok_json as json_of, run};
 
 /// The JSON data block of a report.
 fn data_of(page: &str) -> serde_json::Value {

@@ -1,35 +1,13 @@
 //! IAM users and their credentials: rules TG019–TG022 from the credential report, the
 //! registry's entry points, and `trustgate profiles` (parsed back with an INI parser).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{ok_json, root, run};
 
 const FIXTURE: &str = "crates/cli/tests/fixtures/people";
 const DEV: &str = "arn:aws:iam::111111111111:user/dev";
 const OPS: &str = "arn:aws:iam::111111111111:user/ops";
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_trustgate"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("runs")
-}
-
-fn ok_json(args: &[&str]) -> serde_json::Value {
-    let o = run(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
-}
 
 fn findings(extra: &[&str]) -> Vec<(String, String, String, String)> {
     let mut args = vec!["scan", FIXTURE, "--format", "json", "--now", "2026-11-01"];
