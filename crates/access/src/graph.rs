@@ -62,7 +62,8 @@ pub struct Node {
 }
 
 /// A may assume R. Kept compact (millions of edges in large organizations): the residual
-/// condition stays an expression, turned into alternatives only when shown.
+/// condition stays an expression, shared between the edges decided together, and is turned
+/// into alternatives only when shown.
 #[derive(Debug, Clone)]
 pub struct Edge {
     pub from: usize,
@@ -70,8 +71,39 @@ pub struct Edge {
     pub action: &'static str,
     /// `Allow`, or `Conditional` on `condition`.
     pub decision: &'static str,
-    /// `True` for an unconditional edge.
-    pub condition: trustgate_policy::Expr,
+    /// Empty for an unconditional edge.
+    pub condition: EdgeCondition,
+}
+
+/// The residual condition of an edge: none (always true), or an expression shared by every
+/// edge that was decided at once (all principals of one group assuming one role).
+#[derive(Debug, Clone, Default)]
+pub struct EdgeCondition(Option<std::sync::Arc<trustgate_policy::Expr>>);
+
+impl EdgeCondition {
+    fn new(e: trustgate_policy::Expr) -> Self {
+        if e.is_true() {
+            EdgeCondition(None)
+        } else {
+            EdgeCondition(Some(std::sync::Arc::new(e)))
+        }
+    }
+
+    pub fn is_true(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The expression (`True` when unconditional).
+    pub fn expr(&self) -> &trustgate_policy::Expr {
+        static TRUE: trustgate_policy::Expr = trustgate_policy::Expr::True;
+        self.0.as_deref().unwrap_or(&TRUE)
+    }
+}
+
+impl std::fmt::Display for EdgeCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.expr().fmt(f)
+    }
 }
 
 impl Edge {
@@ -80,7 +112,7 @@ impl Edge {
         if self.condition.is_true() {
             Vec::new()
         } else {
-            self.condition.to_dnf(32).unwrap_or_default()
+            self.condition.expr().to_dnf(32).unwrap_or_default()
         }
     }
 }
@@ -107,8 +139,43 @@ pub struct AccessGraph {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
     index: HashMap<String, usize>,
-    outgoing: Vec<Vec<usize>>,
-    incoming: Vec<Vec<usize>>,
+    outgoing: Adjacency,
+    incoming: Adjacency,
+}
+
+/// Edge ids per node, in one flat array (compressed sparse rows): two allocations for
+/// millions of edges instead of one per node.
+#[derive(Debug, Default)]
+struct Adjacency {
+    start: Vec<usize>,
+    edges: Vec<usize>,
+}
+
+impl Adjacency {
+    fn new(nodes: usize, edges: &[Edge], end: impl Fn(&Edge) -> usize) -> Adjacency {
+        let mut start = vec![0usize; nodes + 1];
+        for e in edges {
+            start[end(e) + 1] += 1;
+        }
+        for i in 0..nodes {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut ids = vec![0usize; edges.len()];
+        for (i, e) in edges.iter().enumerate() {
+            let n = end(e);
+            ids[next[n]] = i;
+            next[n] += 1;
+        }
+        Adjacency { start, edges: ids }
+    }
+
+    fn of(&self, n: usize) -> &[usize] {
+        match (self.start.get(n), self.start.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        }
+    }
 }
 
 /// Whether a policy has an Allow that can cover `sts:AssumeRole` (used to index which
@@ -145,8 +212,12 @@ impl AccessGraph {
         admin: &dyn Fn(PrincipalRef) -> bool,
     ) -> AccessGraph {
         let mut g = AccessGraph::default();
-        // Nodes for every role and user of the snapshot.
+        // Nodes for every role and user of the snapshot, numbered so that a principal's node
+        // is found by arithmetic (millions of edges are added without hashing an ARN).
+        let mut role_base = Vec::with_capacity(snap.accounts.len());
+        let mut user_base = Vec::with_capacity(snap.accounts.len());
         for (ai, acct) in snap.accounts.iter().enumerate() {
+            role_base.push(g.nodes.len());
             for (ri, r) in acct.roles.iter().enumerate() {
                 let p = PrincipalRef::Role {
                     account: ai,
@@ -162,6 +233,7 @@ impl AccessGraph {
                     principal: Some(p),
                 });
             }
+            user_base.push(g.nodes.len());
             for (ui, u) in acct.users.iter().enumerate() {
                 g.add(Node {
                     id: u.arn.clone(),
@@ -177,6 +249,21 @@ impl AccessGraph {
                 });
             }
         }
+        // ARNs are unique, but a duplicate in a hand-made snapshot would break the arithmetic:
+        // then principals are found by ARN.
+        let numbered = g.nodes.len()
+            == snap
+                .accounts
+                .iter()
+                .map(|a| a.roles.len() + a.users.len())
+                .sum::<usize>();
+        let node_of = |g: &AccessGraph, p: PrincipalRef| -> usize {
+            match p {
+                PrincipalRef::Role { account, index } if numbered => role_base[account] + index,
+                PrincipalRef::User { account, index } if numbered => user_base[account] + index,
+                _ => g.node_of(snap, p),
+            }
+        };
 
         // Index: per account, the principals whose own policies can grant sts:AssumeRole.
         let assumers: Vec<Vec<Assumer>> = snap
@@ -188,10 +275,9 @@ impl AccessGraph {
                 // SCPs that look at who the principal is (exceptions by ARN or tag) make every
                 // principal's answer its own.
                 let scps_per_principal = snap.scps_for(&acct.id).is_some_and(|levels| {
-                    levels
-                        .iter()
-                        .flat_map(|l| l.policies.iter())
-                        .any(|p| crate::permissions::depends_on_principal(&p.document))
+                    levels.iter().flat_map(|l| l.policies.iter()).any(|p| {
+                        crate::permissions::depends_on_principal_for(&p.document, "sts:assumerole")
+                    })
                 });
                 let refs = (0..acct.roles.len())
                     .map(|i| PrincipalRef::Role {
@@ -233,34 +319,39 @@ impl AccessGraph {
             .map(|&(ai, ri)| edges_into(snap, prepared, ai, ri, &assumers))
             .collect();
 
-        for batch in found {
-            for (source, action, ai, ri, kind, cond) in batch {
+        for (batch, &(ai, ri)) in found.into_iter().zip(&roles) {
+            let to = node_of(
+                &g,
+                PrincipalRef::Role {
+                    account: ai,
+                    index: ri,
+                },
+            );
+            for (source, action, decision) in batch {
                 let from = match source {
-                    Source::Principal(p) => g.node_of(snap, p),
-                    Source::External {
-                        id,
-                        kind,
-                        account,
-                        internal,
-                    } => g.add(Node {
-                        id,
-                        kind,
-                        account,
-                        internal,
-                        admin: false,
-                        max_session_seconds: None,
-                        principal: None,
-                    }),
+                    Source::Principal(p) => node_of(&g, p),
+                    Source::External(x) => {
+                        let ExternalSource {
+                            id,
+                            kind,
+                            account,
+                            internal,
+                        } = *x;
+                        g.add(Node {
+                            id,
+                            kind,
+                            account,
+                            internal,
+                            admin: false,
+                            max_session_seconds: None,
+                            principal: None,
+                        })
+                    }
                 };
-                let to = g.index[&snap.accounts[ai].roles[ri].arn];
                 if from == to {
                     continue; // a role trusting itself adds no reach
                 }
-                let condition = if kind == DecisionKind::Conditional {
-                    redact_external_ids(cond)
-                } else {
-                    trustgate_policy::Expr::True
-                };
+                let (kind, condition) = decision;
                 g.edges.push(Edge {
                     from,
                     to,
@@ -270,12 +361,8 @@ impl AccessGraph {
                 });
             }
         }
-        g.outgoing = vec![Vec::new(); g.nodes.len()];
-        g.incoming = vec![Vec::new(); g.nodes.len()];
-        for (i, e) in g.edges.iter().enumerate() {
-            g.outgoing[e.from].push(i);
-            g.incoming[e.to].push(i);
-        }
+        g.outgoing = Adjacency::new(g.nodes.len(), &g.edges, |e| e.from);
+        g.incoming = Adjacency::new(g.nodes.len(), &g.edges, |e| e.to);
         g
     }
 
@@ -303,11 +390,11 @@ impl AccessGraph {
     }
 
     pub fn outgoing(&self, n: usize) -> &[usize] {
-        &self.outgoing[n]
+        self.outgoing.of(n)
     }
 
     pub fn incoming(&self, n: usize) -> &[usize] {
-        &self.incoming[n]
+        self.incoming.of(n)
     }
 
     /// Shortest paths from any of `sources` to each reachable node in `targets` (one path per
@@ -333,7 +420,7 @@ impl AccessGraph {
             if depth[u] >= max_hops {
                 continue;
             }
-            for &e in &self.outgoing[u] {
+            for &e in self.outgoing.of(u) {
                 let v = self.edges[e].to;
                 if depth[v] == usize::MAX {
                     depth[v] = depth[u] + 1;
@@ -463,12 +550,27 @@ pub struct Path {
 
 enum Source {
     Principal(PrincipalRef),
-    External {
-        id: String,
-        kind: NodeKind,
-        account: Option<String>,
-        internal: bool,
-    },
+    /// Boxed: rare, and it keeps the millions of principal edges small.
+    External(Box<ExternalSource>),
+}
+
+struct ExternalSource {
+    id: String,
+    kind: NodeKind,
+    account: Option<String>,
+    internal: bool,
+}
+
+/// A decision that makes an edge, with External ID values already redacted.
+type EdgeDecision = (DecisionKind, EdgeCondition);
+
+fn edge_decision(kind: DecisionKind, cond: trustgate_policy::Expr) -> EdgeDecision {
+    let condition = if kind == DecisionKind::Conditional {
+        EdgeCondition::new(redact_external_ids(cond))
+    } else {
+        EdgeCondition::default()
+    };
+    (kind, condition)
 }
 
 /// A principal whose own policies can grant sts:AssumeRole, with the key of the group of
@@ -482,34 +584,42 @@ fn group_key(
     own: &crate::sources::PrincipalPolicies<'_>,
 ) -> Option<u64> {
     use std::hash::{Hash, Hasher};
-    let mut ptrs = Vec::with_capacity(own.identity.len() + 1);
-    for l in own.identity.iter().chain(own.boundary.iter()) {
-        match &l.source {
-            trustgate_policy::PolicySource::Known(doc)
-                if !crate::permissions::depends_on_principal(doc) =>
-            {
-                ptrs.push(*doc as *const Policy as usize)
-            }
-            _ => return None,
-        }
-    }
-    ptrs.sort_unstable();
+    // Only the statements that can apply to sts:AssumeRole decide the caller's side, so the
+    // key is their content: principals whose policies differ elsewhere (an inline policy for
+    // logs, a `${aws:PrincipalTag/team}` in an S3 statement) still share one decision.
     let mut h = std::collections::hash_map::DefaultHasher::new();
     account.hash(&mut h);
     matches!(p, PrincipalRef::User { .. }).hash(&mut h);
     own.boundary.is_some().hash(&mut h);
-    ptrs.hash(&mut h);
+    let relevant = |policies: &mut dyn Iterator<Item = &trustgate_policy::Labeled<'_>>,
+                    h: &mut std::collections::hash_map::DefaultHasher|
+     -> Option<()> {
+        let mut statements = Vec::new();
+        for l in policies {
+            let trustgate_policy::PolicySource::Known(doc) = &l.source else {
+                return None;
+            };
+            for st in &doc.statements {
+                if !trustgate_policy::eval::statement_action_matches(st, "sts:assumerole") {
+                    continue;
+                }
+                if crate::permissions::statement_depends_on_principal(st) {
+                    return None;
+                }
+                statements.push(format!("{st:?}"));
+            }
+        }
+        statements.sort_unstable();
+        statements.hash(h);
+        Some(())
+    };
+    relevant(&mut own.identity.iter(), &mut h)?;
+    relevant(&mut own.boundary.iter(), &mut h)?;
     Some(h.finish())
 }
 
-type Found = (
-    Source,
-    &'static str,
-    usize,
-    usize,
-    DecisionKind,
-    trustgate_policy::Expr,
-);
+/// One edge into the role being decided: who, by which action, and the decision.
+type Found = (Source, &'static str, EdgeDecision);
 
 /// All edges into one role.
 fn edges_into(
@@ -531,7 +641,7 @@ fn edges_into(
     let decide_for = |p: PrincipalRef,
                       action: &'static str,
                       needs_identity: bool|
-     -> Option<(DecisionKind, trustgate_policy::Expr)> {
+     -> Option<EdgeDecision> {
         let caller = prepared.get(p)?;
         if caller.arn == role.arn {
             return None;
@@ -549,25 +659,24 @@ fn edges_into(
             Some(&trust),
             rcps.as_deref(),
         );
-        kind.is_possible().then_some((kind, cond))
+        kind.is_possible().then(|| edge_decision(kind, cond))
     };
     let try_principal =
         |p: PrincipalRef, action: &'static str, needs_identity: bool, out: &mut Vec<Found>| {
-            if let Some((kind, cond)) = decide_for(p, action, needs_identity) {
-                out.push((Source::Principal(p), action, ai, ri, kind, cond));
+            if let Some(decision) = decide_for(p, action, needs_identity) {
+                out.push((Source::Principal(p), action, decision));
             }
         };
     // Expanding an account (or `*`) to its principals: principals of one group get the same
     // answer, unless the trust policy looks at who the caller is.
-    let trust_is_per_principal = crate::permissions::depends_on_principal(&role.trust_policy)
-        || snap.rcps_for(&acct.id).is_some_and(|levels| {
-            levels
-                .iter()
-                .flat_map(|l| l.policies.iter())
-                .any(|p| crate::permissions::depends_on_principal(&p.document))
-        });
-    let mut group_cache: HashMap<u64, Option<(DecisionKind, trustgate_policy::Expr)>> =
-        HashMap::new();
+    let trust_is_per_principal =
+        crate::permissions::depends_on_principal_for(&role.trust_policy, "sts:assumerole")
+            || snap.rcps_for(&acct.id).is_some_and(|levels| {
+                levels.iter().flat_map(|l| l.policies.iter()).any(|p| {
+                    crate::permissions::depends_on_principal_for(&p.document, "sts:assumerole")
+                })
+            });
+    let mut group_cache: HashMap<u64, Option<EdgeDecision>> = HashMap::new();
     let mut try_assumer = |(p, group): Assumer, needs_identity: bool, out: &mut Vec<Found>| {
         let result = match group {
             Some(g)
@@ -581,8 +690,8 @@ fn edges_into(
             }
             _ => decide_for(p, "sts:AssumeRole", needs_identity),
         };
-        if let Some((kind, cond)) = result {
-            out.push((Source::Principal(p), "sts:AssumeRole", ai, ri, kind, cond));
+        if let Some(decision) = result {
+            out.push((Source::Principal(p), "sts:AssumeRole", decision));
         }
     };
 
@@ -804,17 +913,14 @@ fn external_edge(
     let (decision, cond) = decide(&req, &set);
     if decision.is_possible() {
         out.push((
-            Source::External {
+            Source::External(Box::new(ExternalSource {
                 id: id.to_string(),
                 kind,
                 account,
                 internal,
-            },
+            })),
             action,
-            ai,
-            ri,
-            decision,
-            cond,
+            edge_decision(decision, cond),
         ));
     }
 }

@@ -158,16 +158,29 @@ fn policy_reach(p: &Policy, services: &mut BTreeSet<String>, levels: &mut BTreeS
 /// Whether a policy's effect can differ between principals holding it: policy variables, or
 /// conditions on the principal's identity or tags.
 pub fn depends_on_principal(p: &Policy) -> bool {
+    p.statements.iter().any(statement_depends_on_principal)
+}
+
+/// [`depends_on_principal`] for one action (lower-case): only the statements that can apply
+/// to it count (a `${aws:PrincipalTag/team}` in an S3 statement does not make the answer for
+/// `sts:AssumeRole` differ between principals).
+pub fn depends_on_principal_for(p: &Policy, action_lower: &str) -> bool {
     p.statements.iter().any(|st| {
-        st.resource
-            .as_ref()
-            .is_some_and(|r| r.resources.iter().any(|x| x.contains("${")))
-            || st.conditions.iter().any(|c| {
-                c.values.iter().any(|v| v.contains("${"))
-                    || c.key_lower.starts_with("aws:principal")
-                    || matches!(c.key_lower.as_str(), "aws:userid" | "aws:username")
-            })
+        statement_depends_on_principal(st)
+            && trustgate_policy::eval::statement_action_matches(st, action_lower)
     })
+}
+
+/// Whether one statement can apply differently to different principals.
+pub fn statement_depends_on_principal(st: &trustgate_policy::Statement) -> bool {
+    st.resource
+        .as_ref()
+        .is_some_and(|r| r.resources.iter().any(|x| x.contains("${")))
+        || st.conditions.iter().any(|c| {
+            c.values.iter().any(|v| v.contains("${"))
+                || c.key_lower.starts_with("aws:principal")
+                || matches!(c.key_lower.as_str(), "aws:userid" | "aws:username")
+        })
 }
 
 const ALL_LEVELS: [&str; 5] = ["List", "Read", "Write", "Permissions management", "Tagging"];

@@ -328,3 +328,56 @@ fn grouped_principals_still_answer_per_principal_when_the_trust_asks_who() {
     assert!(edge(&g, &arn(A, "chosen"), &arn(B, "open")).is_some());
     assert!(edge(&g, &arn(A, "other"), &arn(B, "open")).is_some());
 }
+
+#[test]
+fn principals_share_a_decision_when_only_other_actions_depend_on_who_they_are() {
+    // Both roles may assume anything; their inline policies differ, and one has an S3
+    // statement keyed on the principal's tag. Neither matters to sts:AssumeRole: both get the
+    // edge, unconditionally.
+    let with_tag_statement = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*",
+         "Condition": {"StringLike": {"s3:prefix": "${aws:PrincipalTag/team}/*"}}}]});
+    let with_logs = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+        {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]});
+    let org = Org::default()
+        .role(B, "target", json!([allow_principal(&format!("arn:aws:iam::{A}:root"))]), None, None)
+        .role(A, "tagged", json!([]), Some(with_tag_statement), None)
+        .role(A, "logger", json!([]), Some(with_logs), None);
+    let (_d, snap) = org.graph();
+    let g = build(&snap);
+    for from in ["tagged", "logger"] {
+        let e = edge(&g, &arn(A, from), &arn(B, "target")).expect(from);
+        assert!(e.condition.is_true(), "{from}: {}", e.condition);
+    }
+}
+
+#[test]
+fn an_assume_statement_that_depends_on_the_principal_is_decided_per_principal() {
+    // The same policy document, but its sts:AssumeRole resource names the caller's own
+    // role name: each principal reaches a different target.
+    let own_name = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole",
+         "Resource": format!("arn:aws:iam::{B}:role/${{aws:PrincipalTag/team}}-*")}]});
+    let trust = json!([allow_principal(&format!("arn:aws:iam::{A}:root"))]);
+    let mut org = Org::default()
+        .role(B, "red-deploy", trust.clone(), None, None)
+        .role(B, "blue-deploy", trust, None, None)
+        .role(A, "red", json!([]), Some(own_name.clone()), None)
+        .role(A, "blue", json!([]), Some(own_name), None);
+    for (account, roles) in org.accounts.iter_mut() {
+        if account == A {
+            for r in roles.0.iter_mut() {
+                let team = r["RoleName"].as_str().unwrap().to_string();
+                r["Tags"] = json!([{"Key": "team", "Value": team}]);
+            }
+        }
+    }
+    let (_d, snap) = org.graph();
+    let g = build(&snap);
+    assert!(edge(&g, &arn(A, "red"), &arn(B, "red-deploy")).is_some());
+    assert!(edge(&g, &arn(A, "blue"), &arn(B, "blue-deploy")).is_some());
+    assert!(edge(&g, &arn(A, "red"), &arn(B, "blue-deploy")).is_none());
+    assert!(edge(&g, &arn(A, "blue"), &arn(B, "red-deploy")).is_none());
+}

@@ -215,8 +215,12 @@ pub fn render_registry(
 
 /// Pretty JSON and a final newline.
 fn write_json<T: serde::Serialize + ?Sized>(v: &T, w: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::from)?;
-    w.write_all(b"\n")
+    // serde_json writes token by token: a buffer of a concrete type in front of the `dyn`
+    // writer turns millions of dynamic calls into a few large writes.
+    let mut buffered = io::BufWriter::with_capacity(1 << 20, w);
+    serde_json::to_writer_pretty(&mut buffered, v).map_err(io::Error::from)?;
+    io::Write::write_all(&mut buffered, b"\n")?;
+    io::Write::flush(&mut buffered)
 }
 
 /// `csv::Error` as `io::Error` (keeping I/O errors as they are).

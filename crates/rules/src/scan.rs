@@ -153,13 +153,40 @@ fn redact(c: &ConditionView) -> ConditionView {
     }
 }
 
+/// For `TRUSTGATE_TIMINGS`: the resident and peak memory of the process, where the OS says.
+pub fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(" (RSS {} MB, peak {} MB)", rss / 1024, peak / 1024),
+        _ => String::new(),
+    }
+}
+
 /// Runs the whole scan.
 pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     let timings = std::env::var_os("TRUSTGATE_TIMINGS").is_some();
     let clock = std::time::Instant::now();
     let phase = |name: &str| {
         if timings {
-            eprintln!("trustgate: {name}: {:.3}s", clock.elapsed().as_secs_f64());
+            eprintln!(
+                "trustgate: {name}: {:.3}s{}",
+                clock.elapsed().as_secs_f64(),
+                memory_note()
+            );
         }
         if let Some(p) = &options.progress {
             p(name);

@@ -151,9 +151,16 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         Format::Html => unreachable!("rendered above"),
     };
     let docs: Vec<_> = catalogue().iter().map(|r| *r.doc()).collect();
+    let clock = std::time::Instant::now();
     let mut w = args.output.writer()?;
     let res = render_scan(&analysis.output, &docs, format, &opts, &mut w);
     finish(w, res)?;
+    if std::env::var_os("TRUSTGATE_TIMINGS").is_some() {
+        eprintln!(
+            "trustgate: rendered in {:.3}s",
+            clock.elapsed().as_secs_f64()
+        );
+    }
     let code = exit_code(args.fail_on, &analysis.output);
     exit_without_freeing(snap, analysis);
     Ok(code)
@@ -164,7 +171,10 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
 /// operating system reclaims them at once instead.
 fn exit_without_freeing(snap: trustgate_model::Snapshot, analysis: trustgate_rules::Analysis) {
     if std::env::var_os("TRUSTGATE_TIMINGS").is_some() {
-        eprintln!("trustgate: output written");
+        eprintln!(
+            "trustgate: output written{}",
+            trustgate_rules::scan::memory_note()
+        );
     }
     std::mem::forget(analysis);
     std::mem::forget(snap);
