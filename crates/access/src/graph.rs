@@ -134,45 +134,99 @@ impl Serialize for Edge {
 }
 
 /// The graph with adjacency lists.
+///
+/// Root-trust expansion would make one edge per (caller, role): a hub account's hundred
+/// admin roles times the thousands of roles that trust its root. Callers whose decisions are
+/// identical (same account and kind, same `sts:AssumeRole` statements, nothing that looks at
+/// who they are) form a *group*, and one group edge stands for an edge from each member. The
+/// methods below ([`AccessGraph::edges`], [`AccessGraph::outgoing`], [`AccessGraph::edge`]…)
+/// show every edge one by one; only the storage is shared.
 #[derive(Debug, Default)]
 pub struct AccessGraph {
     pub nodes: Vec<Node>,
-    pub edges: Vec<Edge>,
+    /// Edges from one node.
+    direct: Vec<Edge>,
+    /// Members (node ids) of each caller group.
+    groups: Vec<Vec<usize>>,
+    /// Per node: its group and its position there, if it is in one.
+    membership: Vec<Option<(u32, u32)>>,
+    group_edges: Vec<GroupEdge>,
+    edge_count: usize,
     index: HashMap<String, usize>,
-    outgoing: Adjacency,
-    incoming: Adjacency,
+    out_direct: Adjacency,
+    in_direct: Adjacency,
+    /// Group edges by group.
+    out_group: Adjacency,
+    /// Group edges by target node.
+    in_group: Adjacency,
 }
 
-/// Edge ids per node, in one flat array (compressed sparse rows): two allocations for
-/// millions of edges instead of one per node.
+/// An edge from every member of a group.
+#[derive(Debug, Clone)]
+struct GroupEdge {
+    group: u32,
+    to: usize,
+    action: &'static str,
+    decision: &'static str,
+    condition: EdgeCondition,
+}
+
+/// Names one edge of a graph: a direct edge, or one member's edge of a group edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EdgeId(u64);
+
+const GROUPED: u64 = 1 << 63;
+
+impl EdgeId {
+    fn direct(i: usize) -> EdgeId {
+        EdgeId(i as u64)
+    }
+
+    fn grouped(group_edge: usize, position: u32) -> EdgeId {
+        EdgeId(GROUPED | ((group_edge as u64) << 32) | u64::from(position))
+    }
+
+    /// `Ok(direct index)` or `Err((group edge, member position))`.
+    fn split(self) -> Result<usize, (usize, usize)> {
+        if self.0 & GROUPED == 0 {
+            Ok(self.0 as usize)
+        } else {
+            let rest = self.0 & !GROUPED;
+            Err(((rest >> 32) as usize, (rest & 0xffff_ffff) as usize))
+        }
+    }
+}
+
+/// Item ids per node (or group), in one flat array (compressed sparse rows): two allocations
+/// for millions of edges instead of one per node.
 #[derive(Debug, Default)]
 struct Adjacency {
     start: Vec<usize>,
-    edges: Vec<usize>,
+    items: Vec<usize>,
 }
 
 impl Adjacency {
-    fn new(nodes: usize, edges: &[Edge], end: impl Fn(&Edge) -> usize) -> Adjacency {
-        let mut start = vec![0usize; nodes + 1];
-        for e in edges {
-            start[end(e) + 1] += 1;
+    fn new<T>(keys: usize, items: &[T], key: impl Fn(&T) -> usize) -> Adjacency {
+        let mut start = vec![0usize; keys + 1];
+        for it in items {
+            start[key(it) + 1] += 1;
         }
-        for i in 0..nodes {
+        for i in 0..keys {
             start[i + 1] += start[i];
         }
         let mut next = start.clone();
-        let mut ids = vec![0usize; edges.len()];
-        for (i, e) in edges.iter().enumerate() {
-            let n = end(e);
-            ids[next[n]] = i;
-            next[n] += 1;
+        let mut ids = vec![0usize; items.len()];
+        for (i, it) in items.iter().enumerate() {
+            let k = key(it);
+            ids[next[k]] = i;
+            next[k] += 1;
         }
-        Adjacency { start, edges: ids }
+        Adjacency { start, items: ids }
     }
 
-    fn of(&self, n: usize) -> &[usize] {
-        match (self.start.get(n), self.start.get(n + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
+    fn of(&self, k: usize) -> &[usize] {
+        match (self.start.get(k), self.start.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a..b],
             _ => &[],
         }
     }
@@ -210,6 +264,18 @@ impl AccessGraph {
         snap: &Snapshot,
         prepared: &PreparedPrincipals<'_>,
         admin: &dyn Fn(PrincipalRef) -> bool,
+    ) -> AccessGraph {
+        Self::build_with(snap, prepared, admin, true)
+    }
+
+    /// [`AccessGraph::build_prepared`], optionally without caller groups (every caller decided
+    /// on its own and every edge stored apart: slower, the same edges; for tests and
+    /// comparisons).
+    pub fn build_with(
+        snap: &Snapshot,
+        prepared: &PreparedPrincipals<'_>,
+        admin: &dyn Fn(PrincipalRef) -> bool,
+        group_callers: bool,
     ) -> AccessGraph {
         let mut g = AccessGraph::default();
         // Nodes for every role and user of the snapshot, numbered so that a principal's node
@@ -266,7 +332,7 @@ impl AccessGraph {
         };
 
         // Index: per account, the principals whose own policies can grant sts:AssumeRole.
-        let assumers: Vec<Vec<Assumer>> = snap
+        let assumers: Vec<Vec<(PrincipalRef, Option<u64>)>> = snap
             .accounts
             .par_iter()
             .enumerate()
@@ -295,7 +361,7 @@ impl AccessGraph {
                         trustgate_policy::PolicySource::Unknown => true,
                     });
                     if grants {
-                        let key = if scps_per_principal {
+                        let key = if scps_per_principal || !group_callers {
                             None
                         } else {
                             group_key(ai, p, &own)
@@ -306,6 +372,40 @@ impl AccessGraph {
                 out
             })
             .collect();
+
+        // Groups: principals of one account sharing a key (a key held by one principal only
+        // makes no group: its edges stay direct).
+        let mut members_of_key: HashMap<u64, Vec<PrincipalRef>> = HashMap::new();
+        for (p, key) in assumers.iter().flatten() {
+            if let Some(k) = key {
+                members_of_key.entry(*k).or_default().push(*p);
+            }
+        }
+        g.membership = vec![None; g.nodes.len()];
+        let mut group_of_key: HashMap<u64, u32> = HashMap::new();
+        let assumers: Vec<Vec<Assumer>> = assumers
+            .into_iter()
+            .map(|list| {
+                list.into_iter()
+                    .map(|(p, key)| {
+                        let group = key.filter(|k| members_of_key[k].len() > 1).map(|k| {
+                            *group_of_key.entry(k).or_insert_with(|| {
+                                let id = g.groups.len() as u32;
+                                let members: Vec<usize> =
+                                    members_of_key[&k].iter().map(|&m| node_of(&g, m)).collect();
+                                for (pos, &m) in members.iter().enumerate() {
+                                    g.membership[m] = Some((id, pos as u32));
+                                }
+                                g.groups.push(members);
+                                id
+                            })
+                        });
+                        (p, group)
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(members_of_key);
 
         // Candidate edges per role, decided in parallel.
         let roles: Vec<(usize, usize)> = snap
@@ -330,6 +430,17 @@ impl AccessGraph {
             for (source, action, decision) in batch {
                 let from = match source {
                     Source::Principal(p) => node_of(&g, p),
+                    Source::Group(group) => {
+                        let (kind, condition) = decision;
+                        g.group_edges.push(GroupEdge {
+                            group,
+                            to,
+                            action,
+                            decision: kind.as_str(),
+                            condition,
+                        });
+                        continue;
+                    }
                     Source::External(x) => {
                         let ExternalSource {
                             id,
@@ -352,7 +463,7 @@ impl AccessGraph {
                     continue; // a role trusting itself adds no reach
                 }
                 let (kind, condition) = decision;
-                g.edges.push(Edge {
+                g.direct.push(Edge {
                     from,
                     to,
                     action,
@@ -361,8 +472,23 @@ impl AccessGraph {
                 });
             }
         }
-        g.outgoing = Adjacency::new(g.nodes.len(), &g.edges, |e| e.from);
-        g.incoming = Adjacency::new(g.nodes.len(), &g.edges, |e| e.to);
+        let n = g.nodes.len();
+        g.membership.resize(n, None);
+        g.out_direct = Adjacency::new(n, &g.direct, |e| e.from);
+        g.in_direct = Adjacency::new(n, &g.direct, |e| e.to);
+        g.out_group = Adjacency::new(g.groups.len(), &g.group_edges, |e| e.group as usize);
+        g.in_group = Adjacency::new(n, &g.group_edges, |e| e.to);
+        g.edge_count = g.direct.len()
+            + g.group_edges
+                .iter()
+                .map(|e| {
+                    let members = g.groups[e.group as usize].len();
+                    match g.membership[e.to] {
+                        Some((group, _)) if group == e.group => members - 1,
+                        _ => members,
+                    }
+                })
+                .sum::<usize>();
         g
     }
 
@@ -389,16 +515,103 @@ impl AccessGraph {
         self.index.get(id).copied()
     }
 
-    pub fn outgoing(&self, n: usize) -> &[usize] {
-        self.outgoing.of(n)
+    /// How many edges the graph has (each member's edge of a group edge counted).
+    pub fn edge_count(&self) -> usize {
+        self.edge_count
     }
 
-    pub fn incoming(&self, n: usize) -> &[usize] {
-        self.incoming.of(n)
+    /// How the edges are stored, for `TRUSTGATE_TIMINGS`.
+    pub fn storage_note(&self) -> String {
+        format!(
+            "{} direct, {} group edges from {} groups of {} principals",
+            self.direct.len(),
+            self.group_edges.len(),
+            self.groups.len(),
+            self.groups.iter().map(Vec::len).sum::<usize>()
+        )
+    }
+
+    /// One edge.
+    pub fn edge(&self, id: EdgeId) -> Edge {
+        match id.split() {
+            Ok(i) => self.direct[i].clone(),
+            Err((ge, pos)) => {
+                let e = &self.group_edges[ge];
+                Edge {
+                    from: self.groups[e.group as usize][pos],
+                    to: e.to,
+                    action: e.action,
+                    decision: e.decision,
+                    condition: e.condition.clone(),
+                }
+            }
+        }
+    }
+
+    /// Where an edge starts and ends.
+    pub fn ends(&self, id: EdgeId) -> (usize, usize) {
+        match id.split() {
+            Ok(i) => (self.direct[i].from, self.direct[i].to),
+            Err((ge, pos)) => {
+                let e = &self.group_edges[ge];
+                (self.groups[e.group as usize][pos], e.to)
+            }
+        }
+    }
+
+    /// Every edge: the direct ones, then each group edge member by member.
+    pub fn edges(&self) -> impl Iterator<Item = (EdgeId, Edge)> + '_ {
+        let direct = (0..self.direct.len()).map(|i| (EdgeId::direct(i), self.direct[i].clone()));
+        let grouped = self
+            .group_edges
+            .iter()
+            .enumerate()
+            .flat_map(move |(ge, e)| {
+                self.groups[e.group as usize]
+                    .iter()
+                    .enumerate()
+                    .filter(move |&(_, &m)| m != e.to)
+                    .map(move |(pos, _)| EdgeId::grouped(ge, pos as u32))
+            })
+            .map(|id| (id, self.edge(id)));
+        direct.chain(grouped)
+    }
+
+    /// The edges leaving node `n`.
+    pub fn outgoing(&self, n: usize) -> impl Iterator<Item = EdgeId> + '_ {
+        let direct = self.out_direct.of(n).iter().map(|&i| EdgeId::direct(i));
+        let grouped = self
+            .membership
+            .get(n)
+            .copied()
+            .flatten()
+            .into_iter()
+            .flat_map(move |(group, pos)| {
+                self.out_group
+                    .of(group as usize)
+                    .iter()
+                    .filter(move |&&ge| self.group_edges[ge].to != n)
+                    .map(move |&ge| EdgeId::grouped(ge, pos))
+            });
+        direct.chain(grouped)
+    }
+
+    /// The edges entering node `n`.
+    pub fn incoming(&self, n: usize) -> impl Iterator<Item = EdgeId> + '_ {
+        let direct = self.in_direct.of(n).iter().map(|&i| EdgeId::direct(i));
+        let grouped = self.in_group.of(n).iter().flat_map(move |&ge| {
+            self.groups[self.group_edges[ge].group as usize]
+                .iter()
+                .enumerate()
+                .filter(move |&(_, &m)| m != n)
+                .map(move |(pos, _)| EdgeId::grouped(ge, pos as u32))
+        });
+        direct.chain(grouped)
     }
 
     /// Shortest paths from any of `sources` to each reachable node in `targets` (one path per
-    /// target, found by one breadth-first search from all sources: linear in the graph).
+    /// target, found by one breadth-first search from all sources: linear in the graph, with
+    /// each group's edges followed once, from the first member reached).
     /// Cycles are never followed twice; paths longer than `max_hops` are not reported.
     pub fn shortest_paths(
         &self,
@@ -407,8 +620,9 @@ impl AccessGraph {
         max_hops: usize,
     ) -> Vec<Path> {
         let n = self.nodes.len();
-        let mut via: Vec<Option<usize>> = vec![None; n]; // edge that reached the node
+        let mut via: Vec<Option<EdgeId>> = vec![None; n]; // edge that reached the node
         let mut depth: Vec<usize> = vec![usize::MAX; n];
+        let mut group_done = vec![false; self.groups.len()];
         let mut queue = VecDeque::new();
         for &s in sources {
             if depth[s] == usize::MAX {
@@ -420,12 +634,26 @@ impl AccessGraph {
             if depth[u] >= max_hops {
                 continue;
             }
-            for &e in self.outgoing.of(u) {
-                let v = self.edges[e].to;
+            let mut reach = |e: EdgeId, v: usize| {
                 if depth[v] == usize::MAX {
                     depth[v] = depth[u] + 1;
                     via[v] = Some(e);
                     queue.push_back(v);
+                }
+            };
+            for &i in self.out_direct.of(u) {
+                reach(EdgeId::direct(i), self.direct[i].to);
+            }
+            // A group's edges are the same from every member: the first member reached is
+            // (breadth-first) the nearest, so later members add nothing.
+            if let Some((group, pos)) = self.membership[u] {
+                if !std::mem::replace(&mut group_done[group as usize], true) {
+                    for &ge in self.out_group.of(group as usize) {
+                        let v = self.group_edges[ge].to;
+                        if v != u {
+                            reach(EdgeId::grouped(ge, pos), v);
+                        }
+                    }
                 }
             }
         }
@@ -438,7 +666,7 @@ impl AccessGraph {
             let mut cur = v;
             while let Some(e) = via[cur] {
                 hops.push(e);
-                cur = self.edges[e].from;
+                cur = self.ends(e).0;
             }
             hops.reverse();
             out.push(self.path(hops));
@@ -453,15 +681,16 @@ impl AccessGraph {
     }
 
     /// A path from its edges, with its session cap.
-    pub fn path(&self, hops: Vec<usize>) -> Path {
-        let first = &self.nodes[self.edges[hops[0]].from];
-        let last_edge = &self.edges[*hops.last().expect("non-empty path")];
+    pub fn path(&self, hops: Vec<EdgeId>) -> Path {
+        let edges: Vec<Edge> = hops.iter().map(|&e| self.edge(e)).collect();
+        let first = &self.nodes[edges[0].from];
+        let last_edge = edges.last().expect("non-empty path");
         let target = &self.nodes[last_edge.to];
         let target_max = target.max_session_seconds.unwrap_or(3600);
         // Role chaining: any hop that starts from a role session.
-        let chained = hops
+        let chained = edges
             .iter()
-            .filter(|&&e| self.nodes[self.edges[e].from].kind == NodeKind::Role)
+            .filter(|e| self.nodes[e.from].kind == NodeKind::Role)
             .count();
         let starts_as_role = matches!(first.kind, NodeKind::Role | NodeKind::ExternalPrincipal)
             && first.id.contains(":role/");
@@ -473,17 +702,14 @@ impl AccessGraph {
         Path {
             from: first.id.clone(),
             to: target.id.clone(),
-            hops: hops
+            hops: edges
                 .iter()
-                .map(|&e| {
-                    let edge = &self.edges[e];
-                    Hop {
-                        from: self.nodes[edge.from].id.clone(),
-                        to: self.nodes[edge.to].id.clone(),
-                        action: edge.action.to_string(),
-                        decision: edge.decision,
-                        conditions: edge.conditions(),
-                    }
+                .map(|edge| Hop {
+                    from: self.nodes[edge.from].id.clone(),
+                    to: self.nodes[edge.to].id.clone(),
+                    action: edge.action.to_string(),
+                    decision: edge.decision,
+                    conditions: edge.conditions(),
                 })
                 .collect(),
             session_cap_seconds: session_cap,
@@ -545,11 +771,13 @@ pub struct Path {
     pub chained_assumptions: usize,
     pub ends_admin: bool,
     #[serde(skip)]
-    pub edge_ids: Vec<usize>,
+    pub edge_ids: Vec<EdgeId>,
 }
 
 enum Source {
     Principal(PrincipalRef),
+    /// Every member of a caller group (see [`AccessGraph`]).
+    Group(u32),
     /// Boxed: rare, and it keeps the millions of principal edges small.
     External(Box<ExternalSource>),
 }
@@ -573,10 +801,10 @@ fn edge_decision(kind: DecisionKind, cond: trustgate_policy::Expr) -> EdgeDecisi
     (kind, condition)
 }
 
-/// A principal whose own policies can grant sts:AssumeRole, with the key of the group of
-/// principals whose decisions are identical (same account, kind and policy documents, none of
+/// A principal whose own policies can grant sts:AssumeRole, with the group of principals
+/// whose decisions are identical (same account, kind and sts:AssumeRole statements, none of
 /// which looks at who the principal is) — decided once per group.
-type Assumer = (PrincipalRef, Option<u64>);
+type Assumer = (PrincipalRef, Option<u32>);
 
 fn group_key(
     account: usize,
@@ -676,22 +904,25 @@ fn edges_into(
                     crate::permissions::depends_on_principal_for(&p.document, "sts:assumerole")
                 })
             });
-    let mut group_cache: HashMap<u64, Option<EdgeDecision>> = HashMap::new();
+    // Groups already decided for this role (a role trusting both `*` and an account root
+    // meets the same group twice).
+    let mut groups_done: std::collections::HashSet<u32> = std::collections::HashSet::new();
     let mut try_assumer = |(p, group): Assumer, needs_identity: bool, out: &mut Vec<Found>| {
-        let result = match group {
-            Some(g)
-                if !trust_is_per_principal
-                    && prepared.get(p).is_some_and(|c| c.arn != role.arn) =>
-            {
-                group_cache
-                    .entry(g)
-                    .or_insert_with(|| decide_for(p, "sts:AssumeRole", needs_identity))
-                    .clone()
+        match group {
+            Some(g) if !trust_is_per_principal => {
+                // The role itself gets no edge; another member decides for the group.
+                if prepared.get(p).is_none_or(|c| c.arn == role.arn) || !groups_done.insert(g) {
+                    return;
+                }
+                if let Some(decision) = decide_for(p, "sts:AssumeRole", needs_identity) {
+                    out.push((Source::Group(g), "sts:AssumeRole", decision));
+                }
             }
-            _ => decide_for(p, "sts:AssumeRole", needs_identity),
-        };
-        if let Some(decision) = result {
-            out.push((Source::Principal(p), "sts:AssumeRole", decision));
+            _ => {
+                if let Some(decision) = decide_for(p, "sts:AssumeRole", needs_identity) {
+                    out.push((Source::Principal(p), "sts:AssumeRole", decision));
+                }
+            }
         }
     };
 

@@ -10,7 +10,7 @@ pub mod prepared;
 pub mod sources;
 
 pub use can::{can, CanQuery};
-pub use graph::{AccessGraph, Edge, Hop, Node, NodeKind, Path};
+pub use graph::{AccessGraph, Edge, EdgeCondition, EdgeId, Hop, Node, NodeKind, Path};
 pub use permissions::{admin_equivalence, PermissionSummary, Summarizer};
 pub use prepared::{Prepared, PreparedPrincipals};
 pub use sources::{caller_context, caller_set, principal_policies, PrincipalPolicies};

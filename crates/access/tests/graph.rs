@@ -75,9 +75,9 @@ fn build(snap: &Snapshot) -> AccessGraph {
     AccessGraph::build_prepared(snap, s.prepared(), &|p| s.summarize(p).admin_equivalent)
 }
 
-fn edge<'g>(g: &'g AccessGraph, from: &str, to: &str) -> Option<&'g trustgate_access::Edge> {
+fn edge(g: &AccessGraph, from: &str, to: &str) -> Option<trustgate_access::Edge> {
     let (f, t) = (g.node(from)?, g.node(to)?);
-    g.edges.iter().find(|e| e.from == f && e.to == t)
+    g.edges().map(|(_, e)| e).find(|e| e.from == f && e.to == t)
 }
 
 fn allow_principal(arn: &str) -> Value {
@@ -301,7 +301,10 @@ fn principals_outside_the_snapshot_are_possibly_allowed() {
     )
     .is_some());
     let deleted = g.node(&arn(A, "deleted")).unwrap();
-    assert!(g.incoming(deleted).is_empty(), "a unique ID names nobody");
+    assert!(
+        g.incoming(deleted).next().is_none(),
+        "a unique ID names nobody"
+    );
 }
 
 #[test]
@@ -342,7 +345,13 @@ fn principals_share_a_decision_when_only_other_actions_depend_on_who_they_are() 
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
         {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]});
     let org = Org::default()
-        .role(B, "target", json!([allow_principal(&format!("arn:aws:iam::{A}:root"))]), None, None)
+        .role(
+            B,
+            "target",
+            json!([allow_principal(&format!("arn:aws:iam::{A}:root"))]),
+            None,
+            None,
+        )
         .role(A, "tagged", json!([]), Some(with_tag_statement), None)
         .role(A, "logger", json!([]), Some(with_logs), None);
     let (_d, snap) = org.graph();
@@ -380,4 +389,28 @@ fn an_assume_statement_that_depends_on_the_principal_is_decided_per_principal() 
     assert!(edge(&g, &arn(A, "blue"), &arn(B, "blue-deploy")).is_some());
     assert!(edge(&g, &arn(A, "red"), &arn(B, "blue-deploy")).is_none());
     assert!(edge(&g, &arn(A, "blue"), &arn(B, "red-deploy")).is_none());
+}
+
+#[test]
+fn a_boundary_without_assume_role_splits_principals_with_the_same_policies() {
+    // Same identity policy; one role's boundary allows only S3, which leaves it no
+    // sts:AssumeRole (the two must not share one decision).
+    let policy = assume_policy("*");
+    let s3_only = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
+    let org = Org::default()
+        .role(
+            B,
+            "target",
+            json!([allow_principal(&format!("arn:aws:iam::{A}:root"))]),
+            None,
+            None,
+        )
+        .role(A, "free", json!([]), Some(policy.clone()), None)
+        .role(A, "bounded", json!([]), Some(policy.clone()), Some(s3_only))
+        .role(A, "free2", json!([]), Some(policy), None);
+    let (_d, snap) = org.graph();
+    let g = build(&snap);
+    assert!(edge(&g, &arn(A, "free"), &arn(B, "target")).is_some());
+    assert!(edge(&g, &arn(A, "free2"), &arn(B, "target")).is_some());
+    assert!(edge(&g, &arn(A, "bounded"), &arn(B, "target")).is_none());
 }

@@ -195,7 +195,16 @@ pub enum GraphView {
 #[derive(Serialize)]
 struct GraphDoc<'a> {
     nodes: &'a [trustgate_access::Node],
-    edges: &'a [trustgate_access::Edge],
+    edges: AllEdges<'a>,
+}
+
+/// Every edge of a graph, serialized one by one (never collected: millions on large orgs).
+struct AllEdges<'a>(&'a AccessGraph);
+
+impl Serialize for AllEdges<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.edges().map(|(_, e)| e))
+    }
 }
 
 /// Renders the whole graph (`trustgate graph`): JSON, DOT, Mermaid or GraphML.
@@ -216,24 +225,31 @@ pub fn render_graph(
             },
         }
     };
-    let mut edges: Vec<(String, String, String)> = Vec::new();
-    for e in &g.edges {
-        let (a, b) = (node_key(e.from), node_key(e.to));
-        if view == GraphView::Accounts && a == b {
-            continue;
-        }
-        let label = match view {
-            GraphView::Principals if !e.condition.is_true() => {
-                format!("{} if {}", e.action, conditions_text(&e.conditions()))
+    // Labeled, de-duplicated edges, for the formats that draw them (JSON of the principal
+    // view streams the edges as they are instead).
+    let labeled = || -> Vec<(String, String, String)> {
+        let mut edges: Vec<(String, String, String)> = Vec::new();
+        let mut seen: std::collections::HashSet<(String, String, String)> =
+            std::collections::HashSet::new();
+        for (_, e) in g.edges() {
+            let (a, b) = (node_key(e.from), node_key(e.to));
+            if view == GraphView::Accounts && a == b {
+                continue;
             }
-            GraphView::Principals => e.action.to_string(),
-            GraphView::Accounts => String::new(),
-        };
-        let t = (a, b, label);
-        if !edges.contains(&t) {
-            edges.push(t);
+            let label = match view {
+                GraphView::Principals if !e.condition.is_true() => {
+                    format!("{} if {}", e.action, conditions_text(&e.conditions()))
+                }
+                GraphView::Principals => e.action.to_string(),
+                GraphView::Accounts => String::new(),
+            };
+            let t = (a, b, label);
+            if seen.insert(t.clone()) {
+                edges.push(t);
+            }
         }
-    }
+        edges
+    };
     match format {
         "json" => {
             if view == GraphView::Principals {
@@ -241,11 +257,11 @@ pub fn render_graph(
                     &mut *w,
                     &GraphDoc {
                         nodes: &g.nodes,
-                        edges: &g.edges,
+                        edges: AllEdges(g),
                     },
                 )?;
             } else {
-                let list: Vec<_> = edges
+                let list: Vec<_> = labeled()
                     .iter()
                     .map(|(a, b, _)| serde_json::json!({"from": a, "to": b}))
                     .collect();
@@ -266,9 +282,9 @@ pub fn render_graph(
                     )
                 })
                 .collect();
-            write_dot(w, &edges, &styled)
+            write_dot(w, &labeled(), &styled)
         }
-        "mermaid" => write_mermaid(w, &edges),
+        "mermaid" => write_mermaid(w, &labeled()),
         "graphml" => {
             writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
             writeln!(
@@ -280,11 +296,11 @@ pub fn render_graph(
                 r#"  <key id="label" for="edge" attr.name="label" attr.type="string"/>"#
             )?;
             writeln!(w, r#"  <graph id="trustgate" edgedefault="directed">"#)?;
-            let mut seen: Vec<&str> = Vec::new();
+            let edges = labeled();
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for (a, b, _) in &edges {
                 for n in [a.as_str(), b.as_str()] {
-                    if !seen.contains(&n) {
-                        seen.push(n);
+                    if seen.insert(n) {
                         writeln!(w, r#"    <node id="{}"/>"#, xml_escape(n))?;
                     }
                 }

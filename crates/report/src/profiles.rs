@@ -201,7 +201,7 @@ pub fn plan(
         let hops = &path.edge_ids;
         // The hop before the last has its own (shorter) path: already planned or left out.
         let previous = if hops.len() > 1 {
-            let prev_role = &graph.nodes[graph.edges[hops[hops.len() - 2]].to].id;
+            let prev_role = &graph.nodes[graph.ends(hops[hops.len() - 2]).1].id;
             match profile_of.get(prev_role) {
                 Some(name) => Some(name.clone()),
                 None => {
@@ -216,7 +216,7 @@ pub fn plan(
         } else {
             None
         };
-        let last = &graph.edges[*hops.last().expect("paths have hops")];
+        let last = &graph.edge(*hops.last().expect("paths have hops"));
         let first_hop = hops.len() == 1 && !starts_as_role;
         let alternatives = last.conditions();
         let needs = if alternatives.is_empty() {

@@ -161,8 +161,8 @@ fn reach_from(g: &AccessGraph, start: usize, account: &str) -> (Vec<Reach>, bool
         if hops >= MAX_HOPS {
             continue;
         }
-        for &e in g.outgoing(u) {
-            let edge = &g.edges[e];
+        for e in g.outgoing(u) {
+            let edge = &g.edge(e);
             let v = edge.to;
             if !seen.insert(v) {
                 continue;

@@ -216,9 +216,10 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     phase("access graph built");
     if timings {
         eprintln!(
-            "trustgate: graph: {} nodes, {} edges",
+            "trustgate: graph: {} nodes, {} edges ({})",
             graph.nodes.len(),
-            graph.edges.len()
+            graph.edge_count(),
+            graph.storage_note()
         );
     }
 

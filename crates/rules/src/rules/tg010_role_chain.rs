@@ -22,12 +22,12 @@ impl RoleChain {
                 continue;
             }
             // An edge from a role that is itself assumable: a chain into `target`.
-            let chain = g.incoming(target).iter().find_map(|&e| {
-                let mid = g.edges[e].from;
+            let chain = g.incoming(target).find_map(|e| {
+                let mid = g.ends(e).0;
                 if g.nodes[mid].kind != NodeKind::Role {
                     return None;
                 }
-                g.incoming(mid).first().map(|&e0| (e0, e))
+                g.incoming(mid).next().map(|e0| (e0, e))
             });
             let Some((e0, e1)) = chain else { continue };
             let path = g.path(vec![e0, e1]);

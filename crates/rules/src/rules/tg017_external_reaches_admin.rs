@@ -22,7 +22,7 @@ impl ExternalReachesAdmin {
             return;
         }
         for path in g.shortest_paths(&sources, &|i| g.nodes[i].admin, 8) {
-            let node = &g.nodes[g.edges[*path.edge_ids.last().expect("non-empty")].to];
+            let node = &g.nodes[g.ends(*path.edge_ids.last().expect("non-empty")).1];
             out.push(
                 Finding::new(
                     Self::DOC.id,
