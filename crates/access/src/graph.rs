@@ -338,13 +338,6 @@ impl AccessGraph {
             .enumerate()
             .map(|(ai, acct)| {
                 let mut out = Vec::new();
-                // SCPs that look at who the principal is (exceptions by ARN or tag) make every
-                // principal's answer its own.
-                let scps_per_principal = snap.scps_for(&acct.id).is_some_and(|levels| {
-                    levels.iter().flat_map(|l| l.policies.iter()).any(|p| {
-                        crate::permissions::depends_on_principal_for(&p.document, "sts:assumerole")
-                    })
-                });
                 let refs = (0..acct.roles.len())
                     .map(|i| PrincipalRef::Role {
                         account: ai,
@@ -361,10 +354,10 @@ impl AccessGraph {
                         trustgate_policy::PolicySource::Unknown => true,
                     });
                     if grants {
-                        let key = if scps_per_principal || !group_callers {
-                            None
+                        let key = if group_callers {
+                            crate::groups::decision_key(snap, p, &own, &["sts:assumerole"])
                         } else {
-                            group_key(ai, p, &own)
+                            None
                         };
                         out.push((p, key));
                     }
@@ -805,46 +798,6 @@ fn edge_decision(kind: DecisionKind, cond: trustgate_policy::Expr) -> EdgeDecisi
 /// whose decisions are identical (same account, kind and sts:AssumeRole statements, none of
 /// which looks at who the principal is) — decided once per group.
 type Assumer = (PrincipalRef, Option<u32>);
-
-fn group_key(
-    account: usize,
-    p: PrincipalRef,
-    own: &crate::sources::PrincipalPolicies<'_>,
-) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    // Only the statements that can apply to sts:AssumeRole decide the caller's side, so the
-    // key is their content: principals whose policies differ elsewhere (an inline policy for
-    // logs, a `${aws:PrincipalTag/team}` in an S3 statement) still share one decision.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    account.hash(&mut h);
-    matches!(p, PrincipalRef::User { .. }).hash(&mut h);
-    own.boundary.is_some().hash(&mut h);
-    let relevant = |policies: &mut dyn Iterator<Item = &trustgate_policy::Labeled<'_>>,
-                    h: &mut std::collections::hash_map::DefaultHasher|
-     -> Option<()> {
-        let mut statements = Vec::new();
-        for l in policies {
-            let trustgate_policy::PolicySource::Known(doc) = &l.source else {
-                return None;
-            };
-            for st in &doc.statements {
-                if !trustgate_policy::eval::statement_action_matches(st, "sts:assumerole") {
-                    continue;
-                }
-                if crate::permissions::statement_depends_on_principal(st) {
-                    return None;
-                }
-                statements.push(format!("{st:?}"));
-            }
-        }
-        statements.sort_unstable();
-        statements.hash(h);
-        Some(())
-    };
-    relevant(&mut own.identity.iter(), &mut h)?;
-    relevant(&mut own.boundary.iter(), &mut h)?;
-    Some(h.finish())
-}
 
 /// One edge into the role being decided: who, by which action, and the decision.
 type Found = (Source, &'static str, EdgeDecision);

@@ -5,6 +5,7 @@
 
 pub mod can;
 pub mod graph;
+pub mod groups;
 pub mod permissions;
 pub mod prepared;
 pub mod sources;

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use trustgate_access::NodeKind;
 use trustgate_model::PrincipalRef;
 
@@ -97,9 +99,15 @@ impl EscalationToCrossAccount {
             .filter(|n| n.kind == NodeKind::Role && n.admin)
             .map(|n| n.id.as_str())
             .collect();
+        let actions_lower: Vec<String> = CHECKS
+            .iter()
+            .flat_map(|c| c.actions.iter())
+            .map(|a| a.to_ascii_lowercase())
+            .collect();
+        let actions_lower: Vec<&str> = actions_lower.iter().map(String::as_str).collect();
         for (ai, acct) in snap.accounts.iter().enumerate() {
             // (role, admin?, cross-account?, services its trust policy admits)
-            let targets: Vec<(&trustgate_model::Role, bool, bool, Vec<&str>)> = acct
+            let targets: Vec<Target<'_>> = acct
                 .roles
                 .iter()
                 .filter_map(|r| {
@@ -139,6 +147,9 @@ impl EscalationToCrossAccount {
                         acct.users[i].arn.as_str(),
                     )
                 }));
+            // Principals whose statements for these actions are the same get the same
+            // answers: decided once per group (see trustgate_access::groups).
+            let mut by_group: HashMap<u64, std::rc::Rc<Vec<(usize, usize)>>> = HashMap::new();
             for (p, p_arn) in principals {
                 if admin.contains(p_arn) {
                     continue; // admins can do anything already (TG007 covers what matters)
@@ -146,50 +157,31 @@ impl EscalationToCrossAccount {
                 let Some(caller) = prepared.get(p) else {
                     continue;
                 };
-                let allowed = |action: &str, resource: &str| caller.may(action, resource);
-                // Cheap pre-checks, per edge type: do its policies name the first action at
-                // all, and allow it on some role of the account?
-                let possible: Vec<bool> = CHECKS
-                    .iter()
-                    .map(|c| {
-                        let first = c.actions[0].to_ascii_lowercase();
-                        caller.may_name_any(&[first.as_str()])
-                            && (allowed(c.actions[0], "*")
-                                || allowed(
-                                    c.actions[0],
-                                    &format!("arn:aws:iam::{}:role/x", acct.id),
-                                ))
-                    })
-                    .collect();
-                if !possible.iter().any(|p| *p) {
-                    continue;
-                }
-                for (role, is_admin, is_cross, services) in &targets {
-                    let (role, is_admin, is_cross) = (*role, *is_admin, *is_cross);
+                let own = trustgate_access::principal_policies(snap, p);
+                let key = trustgate_access::groups::decision_key(snap, p, &own, &actions_lower);
+                let hits = match key.and_then(|k| by_group.get(&k)) {
+                    Some(hits) => hits.clone(),
+                    None => {
+                        let hits = std::rc::Rc::new(escalations(caller, &acct.id, &targets));
+                        if let Some(k) = key {
+                            by_group.insert(k, hits.clone());
+                        }
+                        hits
+                    }
+                };
+                for &(t, c) in hits.iter() {
+                    let (role, is_admin, _, _) = &targets[t];
+                    let (c, is_admin) = (&CHECKS[c], *is_admin);
                     let target = role.arn.as_str();
                     if target == p_arn {
                         continue;
                     }
-                    for (c, _) in CHECKS.iter().zip(&possible).filter(|(_, p)| **p) {
-                        if !((c.for_admin && is_admin) || (c.for_cross && is_cross)) {
-                            continue;
-                        }
-                        if c.service.is_some_and(|svc| !services.contains(&svc)) {
-                            continue; // the service could not assume it
-                        }
-                        let ok = c.actions.iter().all(|a| {
-                            let resource = if a.starts_with("iam:") { target } else { "*" };
-                            allowed(a, resource)
-                        });
-                        if !ok {
-                            continue;
-                        }
-                        let kind = if is_admin {
-                            "admin-equivalent"
-                        } else {
-                            "cross-account"
-                        };
-                        out.push(
+                    let kind = if is_admin {
+                        "admin-equivalent"
+                    } else {
+                        "cross-account"
+                    };
+                    out.push(
                             Finding::new(
                                 Self::DOC.id,
                                 Self::DOC.severity,
@@ -207,9 +199,54 @@ impl EscalationToCrossAccount {
                             .with("actions", c.actions)
                             .with("edgeType", c.id),
                         );
-                    }
                 }
             }
         }
     }
+}
+
+/// (role, admin?, cross-account?, services its trust policy admits)
+type Target<'s> = (&'s trustgate_model::Role, bool, bool, Vec<&'static str>);
+
+/// The escalations open to one caller: (target index, check index) pairs.
+fn escalations(
+    caller: &trustgate_access::Prepared<'_>,
+    account_id: &str,
+    targets: &[Target<'_>],
+) -> Vec<(usize, usize)> {
+    let allowed = |action: &str, resource: &str| caller.may(action, resource);
+    // Cheap pre-checks, per edge type: do its policies name the first action at all, and
+    // allow it on some role of the account?
+    let possible: Vec<bool> = CHECKS
+        .iter()
+        .map(|c| {
+            let first = c.actions[0].to_ascii_lowercase();
+            caller.may_name_any(&[first.as_str()])
+                && (allowed(c.actions[0], "*")
+                    || allowed(c.actions[0], &format!("arn:aws:iam::{account_id}:role/x")))
+        })
+        .collect();
+    let mut out = Vec::new();
+    if !possible.iter().any(|p| *p) {
+        return out;
+    }
+    for (t, (role, is_admin, is_cross, services)) in targets.iter().enumerate() {
+        let target = role.arn.as_str();
+        for (ci, c) in CHECKS.iter().enumerate() {
+            if !possible[ci] || !((c.for_admin && *is_admin) || (c.for_cross && *is_cross)) {
+                continue;
+            }
+            if c.service.is_some_and(|svc| !services.contains(&svc)) {
+                continue; // the service could not assume it
+            }
+            let ok = c.actions.iter().all(|a| {
+                let resource = if a.starts_with("iam:") { target } else { "*" };
+                allowed(a, resource)
+            });
+            if ok {
+                out.push((t, ci));
+            }
+        }
+    }
+    out
 }
