@@ -332,6 +332,7 @@ impl AccessGraph {
         };
 
         // Index: per account, the principals whose own policies can grant sts:AssumeRole.
+        let keys = crate::groups::DecisionKeys::new(snap, &["sts:AssumeRole"]);
         let assumers: Vec<Vec<(PrincipalRef, Option<u64>)>> = snap
             .accounts
             .par_iter()
@@ -355,7 +356,7 @@ impl AccessGraph {
                     });
                     if grants {
                         let key = if group_callers {
-                            crate::groups::decision_key(snap, p, &own, &["sts:assumerole"])
+                            keys.key(p, &own)
                         } else {
                             None
                         };

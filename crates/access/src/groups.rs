@@ -7,67 +7,125 @@
 
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
 use trustgate_model::{PrincipalRef, Snapshot};
-use trustgate_policy::{Labeled, PolicySource};
+use trustgate_policy::{Labeled, PolicySource, Statement};
 
 use crate::permissions::statement_depends_on_principal;
 use crate::sources::PrincipalPolicies;
 
-/// The key of `p`'s group for questions about `actions_lower` (lower-case actions), or
-/// `None` when its answers may be its own: a policy that cannot be read, or a statement for
-/// those actions (its own, its boundary's or an SCP's) that depends on who the principal is.
-pub fn decision_key(
-    snap: &Snapshot,
-    p: PrincipalRef,
-    own: &PrincipalPolicies<'_>,
-    actions_lower: &[&str],
-) -> Option<u64> {
-    let account = match p {
-        PrincipalRef::Role { account, .. }
-        | PrincipalRef::User { account, .. }
-        | PrincipalRef::Group { account, .. } => account,
-    };
-    let applies = |st: &trustgate_policy::Statement| {
-        actions_lower
-            .iter()
-            .any(|a| trustgate_policy::eval::statement_action_matches(st, a))
-    };
-    // SCPs are the same for the whole account, but may except principals by ARN or tag.
-    if let Some(levels) = snap.scps_for(&snap.accounts[account].id) {
-        let per_principal = levels
-            .iter()
-            .flat_map(|l| l.policies.iter())
-            .flat_map(|p| p.document.statements.iter())
-            .any(|st| statement_depends_on_principal(st) && applies(st));
-        if per_principal {
-            return None;
+/// Group keys for questions about a set of actions.
+pub struct DecisionKeys {
+    actions_lower: Vec<String>,
+    /// Per account: an SCP statement for these actions depends on who the principal is.
+    scps_per_principal: Vec<bool>,
+    /// Questions whose resource is the principal itself: only statements on `*` are the same
+    /// for every principal.
+    about_self: bool,
+}
+
+impl DecisionKeys {
+    /// For questions about `actions` (any case), on any resource.
+    pub fn new(snap: &Snapshot, actions: &[&str]) -> DecisionKeys {
+        Self::build(snap, actions, false)
+    }
+
+    /// For questions about `actions` where the resource is the principal itself (can it
+    /// rewrite its own policies?).
+    pub fn about_self(snap: &Snapshot, actions: &[&str]) -> DecisionKeys {
+        Self::build(snap, actions, true)
+    }
+
+    fn build(snap: &Snapshot, actions: &[&str], about_self: bool) -> DecisionKeys {
+        let actions_lower: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
+        let applies = |st: &Statement| {
+            actions_lower
+                .iter()
+                .any(|a| trustgate_policy::eval::statement_action_matches(st, a))
+        };
+        // SCPs are the same for the whole account, but may except principals by ARN or tag.
+        let scps_per_principal = snap
+            .accounts
+            .par_iter()
+            .map(|acct| {
+                snap.scps_for(&acct.id).is_some_and(|levels| {
+                    levels
+                        .iter()
+                        .flat_map(|l| l.policies.iter())
+                        .flat_map(|p| p.document.statements.iter())
+                        .any(|st| {
+                            applies(st)
+                                && (statement_depends_on_principal(st)
+                                    || (about_self && !on_any_resource(st)))
+                        })
+                })
+            })
+            .collect();
+        DecisionKeys {
+            actions_lower,
+            scps_per_principal,
+            about_self,
         }
     }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    account.hash(&mut h);
-    matches!(p, PrincipalRef::User { .. }).hash(&mut h);
-    own.boundary.is_some().hash(&mut h);
-    actions_lower.hash(&mut h);
-    let mut relevant = |policies: &mut dyn Iterator<Item = &Labeled<'_>>| -> Option<()> {
-        // Statement content, not identity: the same statement in two inline policies counts
-        // as one. (Debug text is the content; the policy AST has no Hash.)
-        let mut statements = Vec::new();
-        for l in policies {
-            let PolicySource::Known(doc) = &l.source else {
-                return None;
-            };
-            for st in doc.statements.iter().filter(|st| applies(st)) {
-                if statement_depends_on_principal(st) {
-                    return None;
-                }
-                statements.push(format!("{st:?}"));
-            }
+
+    fn applies(&self, st: &Statement) -> bool {
+        self.actions_lower
+            .iter()
+            .any(|a| trustgate_policy::eval::statement_action_matches(st, a))
+    }
+
+    /// The key of `p`'s group, or `None` when its answers may be its own: a policy that
+    /// cannot be read, or a statement for these actions (its own, its boundary's or an SCP's)
+    /// that depends on who the principal is.
+    pub fn key(&self, p: PrincipalRef, own: &PrincipalPolicies<'_>) -> Option<u64> {
+        let account = match p {
+            PrincipalRef::Role { account, .. }
+            | PrincipalRef::User { account, .. }
+            | PrincipalRef::Group { account, .. } => account,
+        };
+        if self
+            .scps_per_principal
+            .get(account)
+            .copied()
+            .unwrap_or(true)
+        {
+            return None;
         }
-        statements.sort_unstable();
-        statements.hash(&mut h);
-        Some(())
-    };
-    relevant(&mut own.identity.iter())?;
-    relevant(&mut own.boundary.iter())?;
-    Some(h.finish())
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        account.hash(&mut h);
+        matches!(p, PrincipalRef::User { .. }).hash(&mut h);
+        own.boundary.is_some().hash(&mut h);
+        self.actions_lower.hash(&mut h);
+        let mut relevant = |policies: &mut dyn Iterator<Item = &Labeled<'_>>| -> Option<()> {
+            // Statement content, not identity: the same statement in two inline policies
+            // counts as one. (Debug text is the content; the policy AST has no Hash.)
+            let mut statements = Vec::new();
+            for l in policies {
+                let PolicySource::Known(doc) = &l.source else {
+                    return None;
+                };
+                for st in doc.statements.iter().filter(|st| self.applies(st)) {
+                    if statement_depends_on_principal(st)
+                        || (self.about_self && !on_any_resource(st))
+                    {
+                        return None;
+                    }
+                    statements.push(format!("{st:?}"));
+                }
+            }
+            statements.sort_unstable();
+            statements.hash(&mut h);
+            Some(())
+        };
+        relevant(&mut own.identity.iter())?;
+        relevant(&mut own.boundary.iter())?;
+        Some(h.finish())
+    }
+}
+
+/// `Resource: "*"` (or none): the statement cannot tell one resource from another.
+fn on_any_resource(st: &Statement) -> bool {
+    st.resource
+        .as_ref()
+        .is_none_or(|r| !r.negated && r.resources.iter().any(|x| x == "*"))
 }

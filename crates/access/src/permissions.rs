@@ -185,8 +185,8 @@ pub fn statement_depends_on_principal(st: &trustgate_policy::Statement) -> bool 
 
 const ALL_LEVELS: [&str; 5] = ["List", "Read", "Write", "Permissions management", "Tagging"];
 
-/// Full-admin probe result, services, access levels.
-type Reach = (bool, Vec<String>, Vec<String>);
+/// Services, access levels.
+type Reach = (Vec<String>, Vec<String>);
 
 /// Summarizes a role's permissions. Roles that share the same policies share the work:
 /// results for roles without inline policies are cached by their attached policies.
@@ -194,7 +194,30 @@ pub struct Summarizer<'s> {
     snap: &'s Snapshot,
     prepared: PreparedPrincipals<'s>,
     cache: Mutex<HashMap<Vec<usize>, Reach>>,
+    /// Admin-equivalence is decided once per group of principals with the same statements
+    /// for the probed actions (see [`crate::groups`]).
+    admin_keys: crate::groups::DecisionKeys,
+    admin_cache: Mutex<HashMap<u64, Option<String>>>,
 }
+
+/// Every action admin-equivalence asks about: the probes, and rewriting one's own policies.
+const ADMIN_ACTIONS: [&str; 15] = [
+    ADMIN_PROBES[0],
+    ADMIN_PROBES[1],
+    ADMIN_PROBES[2],
+    ADMIN_PROBES[3],
+    ADMIN_PROBES[4],
+    ADMIN_PROBES[5],
+    ADMIN_PROBES[6],
+    ADMIN_PROBES[7],
+    ADMIN_PROBES[8],
+    ADMIN_PROBES[9],
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:CreatePolicyVersion",
+];
 
 impl<'s> Summarizer<'s> {
     /// Prepares every principal of the snapshot (reusable through [`Summarizer::prepared`]).
@@ -203,6 +226,8 @@ impl<'s> Summarizer<'s> {
             snap,
             prepared: PreparedPrincipals::new(snap),
             cache: Mutex::new(HashMap::new()),
+            admin_keys: crate::groups::DecisionKeys::about_self(snap, &ADMIN_ACTIONS),
+            admin_cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -226,12 +251,8 @@ impl<'s> Summarizer<'s> {
             }
             None => self.reach(p),
         };
-        let (full, services, access_levels) = reach;
-        let reason = if full {
-            Some(FULL_ADMIN.to_string())
-        } else {
-            self.prepared.get(p).and_then(self_escalation)
-        };
+        let (services, access_levels) = reach;
+        let reason = self.admin_reason(p);
         let (policies, unknown_policies) = self.policy_names(p);
         PermissionSummary {
             admin_equivalent: reason.is_some(),
@@ -240,6 +261,34 @@ impl<'s> Summarizer<'s> {
             access_levels,
             policies,
             unknown_policies,
+        }
+    }
+
+    /// Why the principal is admin-equivalent, if it is: decided once per group.
+    fn admin_reason(&self, p: PrincipalRef) -> Option<String> {
+        let prepared = self.prepared.get(p)?;
+        let decide = || {
+            if full_admin(prepared) {
+                Some(FULL_ADMIN.to_string())
+            } else {
+                self_escalation(prepared)
+            }
+        };
+        let own = crate::sources::principal_policies(self.snap, p);
+        let Some(key) = self.admin_keys.key(p, &own) else {
+            return decide();
+        };
+        let cached = self.admin_cache.lock().expect("cache").get(&key).cloned();
+        match cached {
+            Some(reason) => reason,
+            None => {
+                let reason = decide();
+                self.admin_cache
+                    .lock()
+                    .expect("cache")
+                    .insert(key, reason.clone());
+                reason
+            }
         }
     }
 
@@ -336,7 +385,6 @@ impl<'s> Summarizer<'s> {
         } else {
             services.into_iter().collect()
         };
-        let full = self.prepared.get(p).is_some_and(full_admin);
-        (full, services, access_levels)
+        (services, access_levels)
     }
 }

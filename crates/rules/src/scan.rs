@@ -308,7 +308,16 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         .par_iter()
         .flat_map_iter(|r| {
             let mut out = Vec::new();
+            let started = std::time::Instant::now();
             r.check(&cx, &mut out);
+            if timings {
+                eprintln!(
+                    "trustgate:   rule {}: {:.3}s, {} findings",
+                    r.doc().id,
+                    started.elapsed().as_secs_f64(),
+                    out.len()
+                );
+            }
             out
         })
         .collect();

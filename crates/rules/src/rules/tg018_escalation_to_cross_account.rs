@@ -99,12 +99,12 @@ impl EscalationToCrossAccount {
             .filter(|n| n.kind == NodeKind::Role && n.admin)
             .map(|n| n.id.as_str())
             .collect();
-        let actions_lower: Vec<String> = CHECKS
+        let actions: Vec<&str> = CHECKS
             .iter()
             .flat_map(|c| c.actions.iter())
-            .map(|a| a.to_ascii_lowercase())
+            .copied()
             .collect();
-        let actions_lower: Vec<&str> = actions_lower.iter().map(String::as_str).collect();
+        let keys = trustgate_access::groups::DecisionKeys::new(snap, &actions);
         for (ai, acct) in snap.accounts.iter().enumerate() {
             // (role, admin?, cross-account?, services its trust policy admits)
             let targets: Vec<Target<'_>> = acct
@@ -158,7 +158,7 @@ impl EscalationToCrossAccount {
                     continue;
                 };
                 let own = trustgate_access::principal_policies(snap, p);
-                let key = trustgate_access::groups::decision_key(snap, p, &own, &actions_lower);
+                let key = keys.key(p, &own);
                 let hits = match key.and_then(|k| by_group.get(&k)) {
                     Some(hits) => hits.clone(),
                     None => {
