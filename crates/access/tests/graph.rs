@@ -414,3 +414,29 @@ fn a_boundary_without_assume_role_splits_principals_with_the_same_policies() {
     assert!(edge(&g, &arn(A, "free2"), &arn(B, "target")).is_some());
     assert!(edge(&g, &arn(A, "bounded"), &arn(B, "target")).is_none());
 }
+
+#[test]
+fn admin_equivalence_is_per_principal_when_a_statement_names_a_role() {
+    // Two roles with the same policy: it lets `writer` rewrite its own inline policies, which
+    // makes `writer` admin-equivalent, but not `reader` (same statements, other ARN).
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": arn(A, "writer")}]});
+    // Two more with a policy on "*": one decision for both.
+    let wide = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}]});
+    let org = Org::default()
+        .role(A, "writer", json!([]), Some(policy.clone()), None)
+        .role(A, "reader", json!([]), Some(policy), None)
+        .role(A, "wide1", json!([]), Some(wide.clone()), None)
+        .role(A, "wide2", json!([]), Some(wide), None);
+    let (_d, snap) = org.graph();
+    let s = Summarizer::new(&snap);
+    let admin = |name: &str| {
+        let p = snap.principal(&arn(A, name)).unwrap();
+        s.summarize(p).admin_equivalent
+    };
+    // Asked in both orders: a shared answer would make the second one wrong.
+    assert!(!admin("reader"));
+    assert!(admin("writer"));
+    assert!(admin("wide1") && admin("wide2"));
+}
