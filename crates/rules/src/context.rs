@@ -66,7 +66,7 @@ pub struct RoleView<'a> {
     pub trust_policy: &'a Policy,
     /// Trust entries, each with its scope and vendor.
     pub entries: Vec<(TrustEntry, Scope, Option<String>)>,
-    pub permissions: PermissionSummary,
+    pub permissions: std::sync::Arc<PermissionSummary>,
     /// The role's identity-based policies (label, document) — unknown ones are omitted here
     /// and listed in `permissions.unknown_policies`.
     pub identity_policies: Vec<(String, &'a Policy)>,

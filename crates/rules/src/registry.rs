@@ -81,7 +81,8 @@ pub struct Relationship {
     pub conditions: Vec<ConditionView>,
     /// Condition keys narrowing who may assume (PrincipalArn, PrincipalOrgID, …).
     pub restricted_by: Vec<String>,
-    pub permissions: PermissionSummary,
+    /// Shared by every relationship of the role.
+    pub permissions: std::sync::Arc<PermissionSummary>,
     /// Maximum session duration in seconds (3600 assumed when the snapshot has no roles.json).
     pub max_session_seconds: u32,
     /// True when `max_session_seconds` is the assumed default, not read from the snapshot.

@@ -71,10 +71,10 @@ pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> V
                 account: &acct.id,
                 trust_policy: &role.trust_policy,
                 entries,
-                permissions: summarizer.summarize(PrincipalRef::Role {
+                permissions: std::sync::Arc::new(summarizer.summarize(PrincipalRef::Role {
                     account: ai,
                     index: ri,
-                }),
+                })),
                 identity_policies: known_policies(
                     role.inline_policies
                         .iter()

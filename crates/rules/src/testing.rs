@@ -82,7 +82,7 @@ impl Fixture {
             account: ROLE_ACCOUNT,
             trust_policy: &self.trust,
             entries,
-            permissions: self.permissions.clone(),
+            permissions: std::sync::Arc::new(self.permissions.clone()),
             identity_policies: self
                 .identity
                 .iter()

@@ -191,7 +191,7 @@ fn rel(role: &str, account: &str, trusted: &str, kind: TrustedKind, scope: Scope
         mfa_note: None,
         conditions: Vec::new(),
         restricted_by: Vec::new(),
-        permissions: PermissionSummary::default(),
+        permissions: Default::default(),
         max_session_seconds: 3600,
         max_session_assumed: true,
         permission_boundary: None,
@@ -221,12 +221,12 @@ pub fn registry() -> Registry {
         Scope::Public,
     );
     public.account_name = Some("identity".into());
-    public.permissions = PermissionSummary {
+    public.permissions = std::sync::Arc::new(PermissionSummary {
         services: vec!["s3".into()],
         access_levels: vec!["List".into(), "Read".into()],
         policies: vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()],
         ..Default::default()
-    };
+    });
 
     let mut vendor = rel(
         "arn:aws:iam::222222222222:role/vendor/DatadogIntegration",
@@ -244,12 +244,12 @@ pub fn registry() -> Registry {
         "sts:ExternalId",
         &["dd-ext-1", "dd-ext-2"],
     )];
-    vendor.permissions = PermissionSummary {
+    vendor.permissions = std::sync::Arc::new(PermissionSummary {
         services: vec!["cloudwatch".into(), "ec2".into()],
         access_levels: vec!["List".into(), "Read".into()],
         policies: vec!["inline:datadog-read".into()],
         ..Default::default()
-    };
+    });
     vendor.max_session_assumed = false;
     vendor.last_used = Some("2025-06-30T08:15:00Z".into());
     vendor.last_used_region = Some("eu-west-1".into());
@@ -280,7 +280,7 @@ pub fn registry() -> Registry {
         ),
     ];
     ci.restricted_by = vec!["aws:PrincipalOrgID".into(), "aws:PrincipalArn".into()];
-    ci.permissions = PermissionSummary {
+    ci.permissions = std::sync::Arc::new(PermissionSummary {
         admin_equivalent: true,
         admin_reason: Some("AdministratorAccess attached".into()),
         services: vec!["*".into()],
@@ -293,7 +293,7 @@ pub fn registry() -> Registry {
         ],
         policies: vec!["arn:aws:iam::aws:policy/AdministratorAccess".into()],
         unknown_policies: Vec::new(),
-    };
+    });
     ci.max_session_seconds = 7200;
     ci.max_session_assumed = false;
     ci.permission_boundary = Some("arn:aws:iam::222222222222:policy/DelegatedBoundary".into());
@@ -336,13 +336,13 @@ pub fn registry() -> Registry {
         Scope::Service,
     );
     service.actions = vec!["sts:AssumeRole".into(), "sts:TagSession".into()];
-    service.permissions = PermissionSummary {
+    service.permissions = std::sync::Arc::new(PermissionSummary {
         services: vec!["sqs".into()],
         access_levels: vec!["Write".into()],
         policies: vec!["arn:aws:iam::aws:policy/service-role/MissingPolicy".into()],
         unknown_policies: vec!["arn:aws:iam::aws:policy/service-role/MissingPolicy".into()],
         ..Default::default()
-    };
+    });
     service.statement = "Statement[1]".into();
 
     let deleted = rel(
