@@ -152,6 +152,7 @@ pub struct AccessGraph {
     membership: Vec<Option<(u32, u32)>>,
     group_edges: Vec<GroupEdge>,
     edge_count: usize,
+    distinct_conditions: usize,
     index: HashMap<String, usize>,
     out_direct: Adjacency,
     in_direct: Adjacency,
@@ -413,6 +414,22 @@ impl AccessGraph {
             .map(|&(ai, ri)| edges_into(snap, prepared, ai, ri, &assumers))
             .collect();
 
+        // Residual conditions repeat (the same MFA or External ID condition on thousands of
+        // edges): one copy of each.
+        let mut conditions: std::collections::HashSet<std::sync::Arc<trustgate_policy::Expr>> =
+            std::collections::HashSet::new();
+        let mut shared = |c: EdgeCondition| -> EdgeCondition {
+            match c.0 {
+                None => c,
+                Some(e) => match conditions.get(&e) {
+                    Some(existing) => EdgeCondition(Some(existing.clone())),
+                    None => {
+                        conditions.insert(e.clone());
+                        EdgeCondition(Some(e))
+                    }
+                },
+            }
+        };
         for (batch, &(ai, ri)) in found.into_iter().zip(&roles) {
             let to = node_of(
                 &g,
@@ -431,7 +448,7 @@ impl AccessGraph {
                             to,
                             action,
                             decision: kind.as_str(),
-                            condition,
+                            condition: shared(condition),
                         });
                         continue;
                     }
@@ -462,10 +479,11 @@ impl AccessGraph {
                     to,
                     action,
                     decision: kind.as_str(),
-                    condition,
+                    condition: shared(condition),
                 });
             }
         }
+        g.distinct_conditions = conditions.len();
         let n = g.nodes.len();
         g.membership.resize(n, None);
         g.out_direct = Adjacency::new(n, &g.direct, |e| e.from);
@@ -517,11 +535,12 @@ impl AccessGraph {
     /// How the edges are stored, for `TRUSTGATE_TIMINGS`.
     pub fn storage_note(&self) -> String {
         format!(
-            "{} direct, {} group edges from {} groups of {} principals",
+            "{} direct, {} group edges from {} groups of {} principals, {} distinct conditions",
             self.direct.len(),
             self.group_edges.len(),
             self.groups.len(),
-            self.groups.iter().map(Vec::len).sum::<usize>()
+            self.groups.iter().map(Vec::len).sum::<usize>(),
+            self.distinct_conditions
         )
     }
 
