@@ -17,34 +17,31 @@ use crate::sources::PrincipalPolicies;
 /// Group keys for questions about a set of actions.
 pub struct DecisionKeys {
     actions_lower: Vec<String>,
+    /// Actions asked about the principal itself (can it rewrite its own policies?): a
+    /// statement for one of them is the same for every principal only on `Resource: "*"`.
+    about_self_lower: Vec<String>,
     /// Per account: an SCP statement for these actions depends on who the principal is.
     scps_per_principal: Vec<bool>,
-    /// Questions whose resource is the principal itself: only statements on `*` are the same
-    /// for every principal.
-    about_self: bool,
 }
 
 impl DecisionKeys {
-    /// For questions about `actions` (any case), on any resource.
+    /// For questions about `actions` (any case) on resources other than the principal.
     pub fn new(snap: &Snapshot, actions: &[&str]) -> DecisionKeys {
-        Self::build(snap, actions, false)
+        Self::with_self(snap, actions, &[])
     }
 
-    /// For questions about `actions` where the resource is the principal itself (can it
-    /// rewrite its own policies?).
-    pub fn about_self(snap: &Snapshot, actions: &[&str]) -> DecisionKeys {
-        Self::build(snap, actions, true)
-    }
-
-    fn build(snap: &Snapshot, actions: &[&str], about_self: bool) -> DecisionKeys {
-        let actions_lower: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
-        let applies = |st: &Statement| {
-            actions_lower
-                .iter()
-                .any(|a| trustgate_policy::eval::statement_action_matches(st, a))
+    /// For questions about `actions` (any case), of which `about_self` are asked with the
+    /// principal itself as the resource.
+    pub fn with_self(snap: &Snapshot, actions: &[&str], about_self: &[&str]) -> DecisionKeys {
+        let lower =
+            |l: &[&str]| -> Vec<String> { l.iter().map(|a| a.to_ascii_lowercase()).collect() };
+        let mut keys = DecisionKeys {
+            actions_lower: lower(actions),
+            about_self_lower: lower(about_self),
+            scps_per_principal: Vec::new(),
         };
         // SCPs are the same for the whole account, but may except principals by ARN or tag.
-        let scps_per_principal = snap
+        keys.scps_per_principal = snap
             .accounts
             .par_iter()
             .map(|acct| {
@@ -53,31 +50,35 @@ impl DecisionKeys {
                         .iter()
                         .flat_map(|l| l.policies.iter())
                         .flat_map(|p| p.document.statements.iter())
-                        .any(|st| {
-                            applies(st)
-                                && (statement_depends_on_principal(st)
-                                    || (about_self && !on_any_resource(st)))
-                        })
+                        .any(|st| keys.applies(st) && keys.per_principal(st))
                 })
             })
             .collect();
-        DecisionKeys {
-            actions_lower,
-            scps_per_principal,
-            about_self,
-        }
+        keys
     }
 
     fn applies(&self, st: &Statement) -> bool {
         self.actions_lower
             .iter()
+            .chain(&self.about_self_lower)
             .any(|a| trustgate_policy::eval::statement_action_matches(st, a))
+    }
+
+    /// Whether a statement (that applies) can answer differently for different principals.
+    fn per_principal(&self, st: &Statement) -> bool {
+        statement_depends_on_principal(st)
+            || (!on_any_resource(st)
+                && self
+                    .about_self_lower
+                    .iter()
+                    .any(|a| trustgate_policy::eval::statement_action_matches(st, a)))
     }
 
     /// The key of `p`'s group, or `None` when its answers may be its own: a policy that
     /// cannot be read, or a statement for these actions (its own, its boundary's or an SCP's)
     /// that depends on who the principal is.
     pub fn key(&self, p: PrincipalRef, own: &PrincipalPolicies<'_>) -> Option<u64> {
+        use std::fmt::Write;
         let account = match p {
             PrincipalRef::Role { account, .. }
             | PrincipalRef::User { account, .. }
@@ -96,21 +97,25 @@ impl DecisionKeys {
         matches!(p, PrincipalRef::User { .. }).hash(&mut h);
         own.boundary.is_some().hash(&mut h);
         self.actions_lower.hash(&mut h);
+        self.about_self_lower.hash(&mut h);
+        // Statement content, not identity: the same statement in two inline policies counts
+        // as one. (Its Debug text is the content: the policy AST has no Hash.)
+        let mut text = String::new();
         let mut relevant = |policies: &mut dyn Iterator<Item = &Labeled<'_>>| -> Option<()> {
-            // Statement content, not identity: the same statement in two inline policies
-            // counts as one. (Debug text is the content; the policy AST has no Hash.)
-            let mut statements = Vec::new();
+            let mut statements: Vec<u64> = Vec::new();
             for l in policies {
                 let PolicySource::Known(doc) = &l.source else {
                     return None;
                 };
                 for st in doc.statements.iter().filter(|st| self.applies(st)) {
-                    if statement_depends_on_principal(st)
-                        || (self.about_self && !on_any_resource(st))
-                    {
+                    if self.per_principal(st) {
                         return None;
                     }
-                    statements.push(format!("{st:?}"));
+                    text.clear();
+                    let _ = write!(text, "{st:?}");
+                    let mut sh = std::collections::hash_map::DefaultHasher::new();
+                    text.hash(&mut sh);
+                    statements.push(sh.finish());
                 }
             }
             statements.sort_unstable();

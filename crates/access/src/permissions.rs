@@ -200,8 +200,9 @@ pub struct Summarizer<'s> {
     admin_cache: Mutex<HashMap<u64, Option<String>>>,
 }
 
-/// Every action admin-equivalence asks about: the probes, and rewriting one's own policies.
-const ADMIN_ACTIONS: [&str; 15] = [
+/// Every action admin-equivalence asks about on other resources: the probes (on `*`), and
+/// rewriting the account's customer-managed policies.
+const ADMIN_ACTIONS: [&str; 11] = [
     ADMIN_PROBES[0],
     ADMIN_PROBES[1],
     ADMIN_PROBES[2],
@@ -212,11 +213,15 @@ const ADMIN_ACTIONS: [&str; 15] = [
     ADMIN_PROBES[7],
     ADMIN_PROBES[8],
     ADMIN_PROBES[9],
+    "iam:CreatePolicyVersion",
+];
+
+/// The actions self-escalation asks about the principal itself.
+const SELF_ACTIONS: [&str; 4] = [
     "iam:PutRolePolicy",
     "iam:AttachRolePolicy",
     "iam:PutUserPolicy",
     "iam:AttachUserPolicy",
-    "iam:CreatePolicyVersion",
 ];
 
 impl<'s> Summarizer<'s> {
@@ -226,7 +231,7 @@ impl<'s> Summarizer<'s> {
             snap,
             prepared: PreparedPrincipals::new(snap),
             cache: Mutex::new(HashMap::new()),
-            admin_keys: crate::groups::DecisionKeys::about_self(snap, &ADMIN_ACTIONS),
+            admin_keys: crate::groups::DecisionKeys::with_self(snap, &ADMIN_ACTIONS, &SELF_ACTIONS),
             admin_cache: Mutex::new(HashMap::new()),
         }
     }
