@@ -129,31 +129,39 @@ pub fn access_level(action: &str) -> &'static str {
     }
 }
 
-/// Services and access levels named by a policy's Allow statements.
-fn policy_reach(p: &Policy, services: &mut BTreeSet<String>, levels: &mut BTreeSet<&'static str>) {
+/// Services and access levels named by a policy's Allow statements (borrowed from it: no
+/// allocation per action, which counts for AWS-managed policies of thousands of actions).
+fn policy_reach<'p>(
+    p: &'p Policy,
+    services: &mut BTreeSet<&'p str>,
+    levels: &mut BTreeSet<&'static str>,
+) {
     for st in &p.statements {
         if st.effect != Effect::Allow {
             continue;
         }
         if st.action.negated {
-            services.insert("*".into());
+            services.insert("*");
             levels.insert("*");
             continue;
         }
         for a in &st.action.actions {
             match a.service() {
                 None => {
-                    services.insert("*".into());
+                    services.insert("*");
                     levels.insert("*");
                 }
                 Some(svc) => {
-                    services.insert(svc.to_string());
+                    services.insert(svc);
                     levels.insert(access_level(&a.raw));
                 }
             }
         }
     }
 }
+
+/// [`policy_reach`] of one document as sorted lists, kept for documents attached many times.
+type DocReach<'s> = std::sync::Arc<(Vec<&'s str>, Vec<&'static str>)>;
 
 /// Whether a policy's effect can differ between principals holding it: policy variables, or
 /// conditions on the principal's identity or tags.
@@ -198,6 +206,8 @@ pub struct Summarizer<'s> {
     /// for the probed actions (see [`crate::groups`]).
     admin_keys: crate::groups::DecisionKeys,
     admin_cache: Mutex<HashMap<u64, Option<String>>>,
+    /// Services and levels per attached document (by address: documents are shared).
+    doc_reach: Mutex<HashMap<usize, DocReach<'s>>>,
 }
 
 /// Every action admin-equivalence asks about on other resources: the probes (on `*`), and
@@ -233,6 +243,7 @@ impl<'s> Summarizer<'s> {
             cache: Mutex::new(HashMap::new()),
             admin_keys: crate::groups::DecisionKeys::with_self(snap, &ADMIN_ACTIONS, &SELF_ACTIONS),
             admin_cache: Mutex::new(HashMap::new()),
+            doc_reach: Mutex::new(HashMap::new()),
         }
     }
 
@@ -365,7 +376,7 @@ impl<'s> Summarizer<'s> {
     /// Full-admin probe, services and access levels (the same for every principal with
     /// the same policies, unless a policy looks at who the principal is).
     fn reach(&self, p: PrincipalRef) -> Reach {
-        let mut services = BTreeSet::new();
+        let mut services: BTreeSet<&str> = BTreeSet::new();
         let mut levels = BTreeSet::new();
         let (inline, attached) = self.own(p);
         for ip in inline {
@@ -373,7 +384,21 @@ impl<'s> Summarizer<'s> {
         }
         for r in attached {
             if let Some(d) = r.document() {
-                policy_reach(d, &mut services, &mut levels);
+                let key = d as *const Policy as usize;
+                let cached = self.doc_reach.lock().expect("cache").get(&key).cloned();
+                let reach = cached.unwrap_or_else(|| {
+                    let (mut s, mut l) = (BTreeSet::new(), BTreeSet::new());
+                    policy_reach(d, &mut s, &mut l);
+                    let reach: DocReach<'s> =
+                        std::sync::Arc::new((s.into_iter().collect(), l.into_iter().collect()));
+                    self.doc_reach
+                        .lock()
+                        .expect("cache")
+                        .insert(key, reach.clone());
+                    reach
+                });
+                services.extend(reach.0.iter().copied());
+                levels.extend(reach.1.iter().copied());
             }
         }
         let access_levels: Vec<String> = if levels.contains("*") {
@@ -388,7 +413,7 @@ impl<'s> Summarizer<'s> {
         let services: Vec<String> = if services.contains("*") {
             vec!["*".into()]
         } else {
-            services.into_iter().collect()
+            services.into_iter().map(str::to_string).collect()
         };
         (services, access_levels)
     }
