@@ -1,5 +1,7 @@
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use trustgate_access::NodeKind;
 use trustgate_model::PrincipalRef;
 
@@ -105,7 +107,13 @@ impl EscalationToCrossAccount {
             .copied()
             .collect();
         let keys = trustgate_access::groups::DecisionKeys::new(snap, &actions);
-        for (ai, acct) in snap.accounts.iter().enumerate() {
+        // Accounts are independent: in parallel, findings kept in account order.
+        let per_account: Vec<Vec<Finding>> = snap
+            .accounts
+            .par_iter()
+            .enumerate()
+            .map(|(ai, acct)| {
+            let mut out = Vec::new();
             // (role, admin?, cross-account?, services its trust policy admits)
             let targets: Vec<Target<'_>> = acct
                 .roles
@@ -126,7 +134,7 @@ impl EscalationToCrossAccount {
                 })
                 .collect();
             if targets.is_empty() {
-                continue;
+                return out;
             }
             let principals = (0..acct.roles.len())
                 .map(|i| {
@@ -149,7 +157,7 @@ impl EscalationToCrossAccount {
                 }));
             // Principals whose statements for these actions are the same get the same
             // answers: decided once per group (see trustgate_access::groups).
-            let mut by_group: HashMap<u64, std::rc::Rc<Vec<(usize, usize)>>> = HashMap::new();
+            let mut by_group: HashMap<u64, std::sync::Arc<Vec<(usize, usize)>>> = HashMap::new();
             for (p, p_arn) in principals {
                 if admin.contains(p_arn) {
                     continue; // admins can do anything already (TG007 covers what matters)
@@ -162,7 +170,7 @@ impl EscalationToCrossAccount {
                 let hits = match key.and_then(|k| by_group.get(&k)) {
                     Some(hits) => hits.clone(),
                     None => {
-                        let hits = std::rc::Rc::new(escalations(caller, &acct.id, &targets));
+                        let hits = std::sync::Arc::new(escalations(caller, &acct.id, &targets));
                         if let Some(k) = key {
                             by_group.insert(k, hits.clone());
                         }
@@ -201,7 +209,10 @@ impl EscalationToCrossAccount {
                         );
                 }
             }
-        }
+            out
+            })
+            .collect();
+        out.extend(per_account.into_iter().flatten());
     }
 }
 
