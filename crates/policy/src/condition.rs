@@ -60,9 +60,7 @@ pub fn evaluate_condition(cond: &Condition, ctx: &Context, variables: bool) -> E
 
     // Resolve policy variables in the policy values first.
     let mut owned: Vec<String> = Vec::new();
-    let policy_values: &[String] = if variables
-        && op.kind.supports_variables()
-        && cond.values.iter().any(|v| v.contains("${"))
+    let policy_values: &[String] = if variables && cond.has_variables && op.kind.supports_variables()
     {
         for v in &cond.values {
             match substitute(v, ctx) {
@@ -286,12 +284,11 @@ mod tests {
     use crate::ast::Operator;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
-        Condition {
-            operator: Operator::parse(op).unwrap(),
-            key: key.into(),
-            key_lower: key.to_ascii_lowercase(),
-            values: values.iter().map(|s| s.to_string()).collect(),
-        }
+        Condition::new(
+            Operator::parse(op).unwrap(),
+            key.into(),
+            values.iter().map(|s| s.to_string()).collect(),
+        )
     }
 
     fn ctx(pairs: &[(&str, &str)]) -> Context {

@@ -29,6 +29,7 @@
 pub mod arn;
 pub mod ast;
 pub mod authorize;
+pub mod compiled;
 pub mod condition;
 pub mod context;
 pub mod eval;

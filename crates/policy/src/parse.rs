@@ -171,11 +171,11 @@ impl<'de> Visitor<'de> for PolicyVisitor {
         }
         let statements =
             statements.ok_or_else(|| de::Error::custom("the policy has no `Statement` element"))?;
-        Ok(Policy {
-            version: version.unwrap_or(Version::Unspecified),
+        Ok(Policy::new(
+            version.unwrap_or(Version::Unspecified),
             id,
             statements,
-        })
+        ))
     }
 }
 
@@ -296,10 +296,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
                         return Err(both_error(prev.negated, negated, "Principal", "NotPrincipal"));
                     }
                     let principals = map.next_value::<PrincipalsDe>()?.0;
-                    principal = Some(PrincipalClause {
-                        negated,
-                        principals,
-                    });
+                    principal = Some(PrincipalClause::new(negated, principals));
                 }
                 k @ ("Action" | "NotAction") => {
                     let negated = k == "NotAction";
@@ -317,7 +314,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
                             "`{k}` is empty: a statement must name at least one action"
                         )));
                     }
-                    action = Some(ActionClause { negated, actions });
+                    action = Some(ActionClause::new(negated, actions));
                 }
                 k @ ("Resource" | "NotResource") => {
                     let negated = k == "NotResource";
@@ -335,12 +332,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
                             "`{k}` is empty: name at least one resource or \"*\""
                         )));
                     }
-                    let variables = resources.iter().any(|r| r.contains("${"));
-                    resource = Some(ResourceClause {
-                        negated,
-                        resources,
-                        variables,
-                    });
+                    resource = Some(ResourceClause::new(negated, resources));
                 }
                 "Condition" => {
                     if conditions.is_some() {
@@ -569,12 +561,7 @@ impl<'de> Deserialize<'de> for ConditionsDe {
                         )));
                     };
                     for (k, values) in block.0 {
-                        out.push(Condition {
-                            operator,
-                            key_lower: k.to_ascii_lowercase(),
-                            key: k,
-                            values,
-                        });
+                        out.push(Condition::new(operator, k, values));
                     }
                 }
                 Ok(ConditionsDe(out))

@@ -51,8 +51,11 @@ fn eq(a: u8, b: u8, ci: bool) -> bool {
 
 /// Matches `text` against an IAM wildcard `pattern`; `case_insensitive` folds ASCII case.
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let p = pattern.as_bytes();
-    let t = text.as_bytes();
+    wildcard_match_bytes(pattern.as_bytes(), text.as_bytes(), case_insensitive)
+}
+
+/// [`wildcard_match`] on bytes; `t` must be UTF-8 (`?` and `*` step over whole characters).
+fn wildcard_match_bytes(p: &[u8], t: &[u8], case_insensitive: bool) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     // Where to resume after the last `*`: (pattern index after it, text index it covers to).
     let mut star: Option<(usize, usize)> = None;
@@ -176,6 +179,78 @@ pub fn arn_matches(pattern: &str, arn: &str) -> bool {
             .zip(a.segments().iter())
             .all(|(ps, as_)| wildcard_match(ps, as_, false)),
         _ => wildcard_match(pattern, arn, false),
+    }
+}
+
+/// A wildcard pattern compiled once (at parse time) into the cheapest test that gives the
+/// same answers as [`wildcard_match`] (case-sensitive): most IAM patterns are `*`, a literal,
+/// or a literal followed by `*`, and those need no backtracking matcher at all.
+///
+/// It holds no text: it describes the slice `start..end` of the string it was compiled from,
+/// which is passed again to [`WildSpan::matches`] (so compiling allocates nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WildSpan {
+    kind: WildKind,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WildKind {
+    /// Only `*`s: matches everything.
+    Any,
+    /// No wildcard and no escape: the text must be exactly the slice.
+    Literal,
+    /// A literal (no wildcard, no escape) followed by `*`s: a prefix test on the slice
+    /// (which then excludes the stars).
+    Prefix,
+    /// Anything else: [`wildcard_match`] with the slice.
+    General,
+}
+
+impl WildSpan {
+    /// Compiles `src[start..end]`. Patterns longer than 4 GiB are not a concern.
+    pub fn compile(src: &str, start: usize, end: usize) -> WildSpan {
+        let p = &src.as_bytes()[start..end];
+        let span = |kind, end: usize| WildSpan {
+            kind,
+            start: start as u32,
+            end: end as u32,
+        };
+        if !p.is_empty() && p.iter().all(|&c| c == b'*') {
+            return span(WildKind::Any, end);
+        }
+        let special = |c: &u8| matches!(*c, b'*' | b'?' | ESCAPE);
+        if !p.iter().any(special) {
+            return span(WildKind::Literal, end);
+        }
+        let lit = p.len() - p.iter().rev().take_while(|&&c| c == b'*').count();
+        if lit < p.len() && !p[..lit].iter().any(special) {
+            return span(WildKind::Prefix, start + lit);
+        }
+        span(WildKind::General, end)
+    }
+
+    /// Compiles the whole of `src`.
+    pub fn whole(src: &str) -> WildSpan {
+        WildSpan::compile(src, 0, src.len())
+    }
+
+    pub fn kind(&self) -> WildKind {
+        self.kind
+    }
+
+    /// Same answer as `wildcard_match(&src[start..end], text, false)`, where `src` is the
+    /// string this was compiled from.
+    #[inline]
+    pub fn matches(&self, src: &str, text: &str) -> bool {
+        let p = &src.as_bytes()[self.start as usize..self.end as usize];
+        match self.kind {
+            WildKind::Any => true,
+            WildKind::Literal => p == text.as_bytes(),
+            WildKind::Prefix => text.as_bytes().starts_with(p),
+            WildKind::General => wildcard_match_bytes(p, text.as_bytes(), false),
+        }
     }
 }
 

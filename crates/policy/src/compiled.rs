@@ -1,0 +1,668 @@
+//! Policies compiled for evaluation: what the parser builds once so that deciding a request
+//! does no parsing, no lower-casing and no allocation.
+//!
+//! * Action patterns are split into the service prefix (compared through a hash first) and a
+//!   compiled matcher for the action name; a clause keeps them grouped by service, so a
+//!   statement with hundreds of actions is checked with one lookup.
+//! * Resource patterns are pre-split into their ARN segments, each compiled into a [`WildSpan`];
+//!   the request's resource ARN is split once per request ([`ResourceKey`]).
+//! * Principal entries are pre-parsed into what they can match ([`PrincipalMatcher`]).
+//!
+//! Every compiled matcher answers exactly as the straightforward functions it replaces
+//! ([`crate::pattern::action_pattern_matches`], [`crate::pattern::arn_matches`],
+//! [`crate::eval::principal_grant`]); property tests check that on random patterns.
+
+use crate::arn::{Arn, PrincipalId};
+use crate::ast::{is_account_id, ActionPattern, Principal, PrincipalKind};
+use crate::eval::Grant;
+use crate::pattern::{action_matches, has_wildcard, wildcard_match, WildSpan, ESCAPE};
+
+/// FNV-1a, 64 bits: a service prefix is a handful of bytes and only needs to be told apart
+/// from the few other services of one policy; a dependency would buy nothing here.
+#[inline]
+fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in s.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+// ----- Actions ----------------------------------------------------------------------------
+
+/// A request's action, lower-cased and split once per request.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionKey<'a> {
+    /// The whole action, lower-cased.
+    pub lower: &'a str,
+    /// The part before the first `:` and its hash (None when there is no `:`).
+    service: Option<(&'a str, u64)>,
+    /// The part after the first `:`.
+    name: &'a str,
+}
+
+impl<'a> ActionKey<'a> {
+    /// From an already lower-cased action.
+    #[inline]
+    pub fn new(lower: &'a str) -> ActionKey<'a> {
+        // A short scan: services are a few bytes long.
+        match lower.bytes().position(|b| b == b':') {
+            Some(i) => {
+                let service = &lower[..i];
+                ActionKey {
+                    lower,
+                    service: Some((service, hash(service))),
+                    name: &lower[i + 1..],
+                }
+            }
+            None => ActionKey {
+                lower,
+                service: None,
+                name: "",
+            },
+        }
+    }
+
+    /// The service prefix (before the first `:`), if any.
+    pub fn service(&self) -> Option<&'a str> {
+        self.service.map(|(s, _)| s)
+    }
+}
+
+/// Byte equality written out for short strings (service prefixes): cheaper inline than a
+/// call to `memcmp`.
+#[inline]
+fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The patterns of one `Action`/`NotAction` list, compiled and grouped for lookup by service.
+/// It refers to the patterns by index (compiling allocates one vector, not one string per
+/// pattern), so [`ActionSet::matches`] is given the same list again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct ActionSet {
+    /// Some pattern is `*`.
+    any: bool,
+    /// Patterns with a literal service prefix, sorted by (service hash, service).
+    entries: Vec<ActionEntry>,
+    /// Indexes of the patterns that need the general matcher (a wildcard or an escape in the
+    /// service prefix, no colon…).
+    general: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ActionEntry {
+    hash: u64,
+    /// Index of the pattern in the list.
+    pattern: u32,
+    /// Length of its service prefix in `lower`.
+    service_len: u32,
+    /// The action name part of `lower`, compiled.
+    name: WildSpan,
+}
+
+impl ActionSet {
+    pub fn compile(patterns: &[ActionPattern]) -> ActionSet {
+        let mut set = ActionSet::default();
+        for (i, p) in patterns.iter().enumerate() {
+            let lower = p.lower.as_str();
+            if p.wildcard && lower.bytes().all(|b| b == b'*') {
+                set.any = true;
+                continue;
+            }
+            let split = lower.split_once(':').filter(|(service, name)| {
+                !service.bytes().any(|b| matches!(b, b'*' | b'?' | ESCAPE))
+                    && !name.as_bytes().contains(&ESCAPE)
+            });
+            match split {
+                Some((service, _)) => {
+                    let start = service.len() + 1;
+                    set.entries.push(ActionEntry {
+                        hash: hash(service),
+                        pattern: i as u32,
+                        service_len: service.len() as u32,
+                        // Without a wildcard the name is a literal (no escapes: checked above).
+                        name: WildSpan::compile(lower, start, lower.len()),
+                    });
+                }
+                None => set.general.push(i as u32),
+            }
+        }
+        set.entries.sort_by(|a, b| {
+            let sa = &patterns[a.pattern as usize].lower[..a.service_len as usize];
+            let sb = &patterns[b.pattern as usize].lower[..b.service_len as usize];
+            (a.hash, sa, a.pattern).cmp(&(b.hash, sb, b.pattern))
+        });
+        set
+    }
+
+    /// The distinct services of the patterns (lower-cased), or None when some pattern does
+    /// not name its service literally (`*`, `s3*:Get`…).
+    pub fn services<'p>(&self, patterns: &'p [ActionPattern]) -> Option<Vec<&'p str>> {
+        if self.any || !self.general.is_empty() {
+            return None;
+        }
+        let mut out: Vec<&str> = Vec::new();
+        for e in &self.entries {
+            let s = &patterns[e.pattern as usize].lower[..e.service_len as usize];
+            if out.last() != Some(&s) && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether any of `patterns` (the list this was compiled from) matches the action: the
+    /// same answer as [`crate::pattern::action_pattern_matches`] on each of them.
+    #[inline]
+    pub fn matches(&self, patterns: &[ActionPattern], key: &ActionKey<'_>) -> bool {
+        if self.any {
+            return true;
+        }
+        if let Some((service, h)) = key.service {
+            let from = if self.entries.len() <= 8 {
+                self.entries
+                    .iter()
+                    .position(|e| e.hash == h)
+                    .unwrap_or(self.entries.len())
+            } else {
+                self.entries.partition_point(|e| e.hash < h)
+            };
+            for e in self.entries[from..].iter().take_while(|e| e.hash == h) {
+                let lower = patterns[e.pattern as usize].lower.as_str();
+                let (svc, _) = lower.as_bytes().split_at(e.service_len as usize);
+                if eq_short(svc, service.as_bytes()) && e.name.matches(lower, key.name) {
+                    return true;
+                }
+            }
+        }
+        self.general.iter().any(|&i| {
+            let p = &patterns[i as usize];
+            if p.wildcard {
+                action_matches(&p.lower, key.lower)
+            } else {
+                p.lower == key.lower
+            }
+        })
+    }
+}
+
+/// Which statements of a policy can match an action of a given service: a statement whose
+/// `Action` list names its services literally is only looked at for those services (a large
+/// policy is mostly statements about other services). Statements with `NotAction`, `*` or a
+/// wildcard in a service prefix are looked at for every action.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct StatementIndex {
+    /// One run per service, sorted by (hash, service).
+    runs: Vec<ServiceRun>,
+    /// The statement indexes of every run, concatenated; each run is in statement order and
+    /// includes the statements looked at for every action. The last run, `always`, is those.
+    order: Vec<u32>,
+    /// `order[always.0..always.1]`: the statements to look at for a service not in `runs`.
+    always: (u32, u32),
+    /// Small policies are not indexed: every statement is looked at.
+    enabled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ServiceRun {
+    hash: u64,
+    /// Where the service's name is: statement, pattern, length of the prefix.
+    stmt: u32,
+    pattern: u32,
+    service_len: u32,
+    start: u32,
+    end: u32,
+}
+
+impl StatementIndex {
+    /// Below this many statements, looking at each is as cheap as a lookup.
+    const MIN_STATEMENTS: usize = 4;
+
+    pub fn build(statements: &[crate::ast::Statement]) -> StatementIndex {
+        if statements.len() < Self::MIN_STATEMENTS {
+            return StatementIndex::default();
+        }
+        // (hash, stmt, pattern, service_len) for every literal service of every statement.
+        let mut named: Vec<(u64, u32, u32, u32)> = Vec::new();
+        let mut always: Vec<u32> = Vec::new();
+        for (i, st) in statements.iter().enumerate() {
+            let set = &st.action.set;
+            if st.action.negated || set.any || !set.general.is_empty() {
+                always.push(i as u32);
+                continue;
+            }
+            for e in &set.entries {
+                named.push((e.hash, i as u32, e.pattern, e.service_len));
+            }
+        }
+        let text = |&(_, st, p, len): &(u64, u32, u32, u32)| {
+            &statements[st as usize].action.actions[p as usize].lower[..len as usize]
+        };
+        named.sort_by(|a, b| (a.0, text(a), a.1).cmp(&(b.0, text(b), b.1)));
+        let mut index = StatementIndex {
+            enabled: true,
+            ..Default::default()
+        };
+        let mut i = 0;
+        while i < named.len() {
+            let mut j = i;
+            while j < named.len() && named[j].0 == named[i].0 && text(&named[j]) == text(&named[i])
+            {
+                j += 1;
+            }
+            // Merge this service's statements (sorted, maybe repeated) with `always`.
+            let start = index.order.len() as u32;
+            let (mut a, mut b) = (i, 0);
+            let mut last = None;
+            while a < j || b < always.len() {
+                let next = if b >= always.len() || (a < j && named[a].1 < always[b]) {
+                    a += 1;
+                    named[a - 1].1
+                } else {
+                    b += 1;
+                    always[b - 1]
+                };
+                if last != Some(next) {
+                    index.order.push(next);
+                    last = Some(next);
+                }
+            }
+            let (hash, stmt, pattern, service_len) = named[i];
+            index.runs.push(ServiceRun {
+                hash,
+                stmt,
+                pattern,
+                service_len,
+                start,
+                end: index.order.len() as u32,
+            });
+            i = j;
+        }
+        let start = index.order.len() as u32;
+        index.order.extend_from_slice(&always);
+        index.always = (start, index.order.len() as u32);
+        index
+    }
+
+    /// The statements that can match the action, in order; None: all of them.
+    #[inline]
+    pub fn candidates(
+        &self,
+        statements: &[crate::ast::Statement],
+        key: &ActionKey<'_>,
+    ) -> Option<&[u32]> {
+        if !self.enabled {
+            return None;
+        }
+        let (service, h) = key.service?;
+        let from = self.runs.partition_point(|r| r.hash < h);
+        for r in self.runs[from..].iter().take_while(|r| r.hash == h) {
+            let lower = &statements[r.stmt as usize].action.actions[r.pattern as usize].lower;
+            if eq_short(&lower.as_bytes()[..r.service_len as usize], service.as_bytes()) {
+                return Some(&self.order[r.start as usize..r.end as usize]);
+            }
+        }
+        Some(&self.order[self.always.0 as usize..self.always.1 as usize])
+    }
+}
+
+// ----- Resources (ARN patterns) -----------------------------------------------------------
+
+/// A request's resource, with its ARN split once per request.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceKey<'a> {
+    pub text: &'a str,
+    pub arn: Option<Arn<'a>>,
+}
+
+impl<'a> ResourceKey<'a> {
+    #[inline]
+    pub fn new(text: &'a str) -> ResourceKey<'a> {
+        ResourceKey {
+            text,
+            arn: Arn::parse(text),
+        }
+    }
+}
+
+/// One `Resource` pattern (or `Arn*` condition value), compiled. Like [`WildSpan`] it holds
+/// no text: [`ArnPattern::matches`] is given the pattern again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArnPattern {
+    /// `*`.
+    Any,
+    /// No wildcard and no escape: the resource must be exactly the pattern.
+    Literal,
+    /// An ARN with wildcards: each of the five segments after `arn:` matched on its own
+    /// (the whole pattern is matched as one when the resource is not an ARN).
+    Segments([WildSpan; 5]),
+    /// Not an ARN, or no wildcard but escapes: the whole pattern as one wildcard pattern.
+    Whole(WildSpan),
+}
+
+impl ArnPattern {
+    pub fn compile(pattern: &str) -> ArnPattern {
+        if pattern == "*" {
+            return ArnPattern::Any;
+        }
+        if !has_wildcard(pattern) {
+            // With escapes, `wildcard_match` compares exactly as `literal_eq` does.
+            return if pattern.as_bytes().contains(&ESCAPE) {
+                ArnPattern::Whole(WildSpan::whole(pattern))
+            } else {
+                ArnPattern::Literal
+            };
+        }
+        match Arn::parse(pattern) {
+            Some(a) => {
+                let base = pattern.as_ptr() as usize;
+                ArnPattern::Segments(a.segments().map(|seg| {
+                    let start = seg.as_ptr() as usize - base;
+                    WildSpan::compile(pattern, start, start + seg.len())
+                }))
+            }
+            None => ArnPattern::Whole(WildSpan::whole(pattern)),
+        }
+    }
+
+    /// Same answer as [`crate::pattern::arn_matches`]`(pattern, key.text)`, where `pattern`
+    /// is the string this was compiled from.
+    #[inline]
+    pub fn matches(&self, pattern: &str, key: &ResourceKey<'_>) -> bool {
+        match self {
+            ArnPattern::Any => true,
+            ArnPattern::Literal => pattern == key.text,
+            ArnPattern::Segments(segments) => match &key.arn {
+                Some(a) => segments
+                    .iter()
+                    .zip(a.segments())
+                    .all(|(p, t)| p.matches(pattern, t)),
+                None => wildcard_match(pattern, key.text, false),
+            },
+            ArnPattern::Whole(w) => w.matches(pattern, key.text),
+        }
+    }
+}
+
+/// A resource pattern's compiled form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompiledResource {
+    pub matcher: ArnPattern,
+    /// Holds `${`: a policy variable to substitute under 2012-10-17 (then matched the slow way).
+    pub has_variable: bool,
+}
+
+impl CompiledResource {
+    pub fn compile(pattern: &str) -> CompiledResource {
+        CompiledResource {
+            matcher: ArnPattern::compile(pattern),
+            has_variable: pattern.contains("${"),
+        }
+    }
+}
+
+// ----- Principals -------------------------------------------------------------------------
+
+/// One `Principal` entry, pre-parsed into what it can match.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PrincipalMatcher {
+    /// `*` or `{"AWS": "*"}`: everyone.
+    Everyone,
+    /// A service principal (compared case-insensitively).
+    Service(Box<str>),
+    /// An identity provider.
+    Federated(Box<str>),
+    /// An account: a bare ID or `arn:…:iam::ID:root`.
+    Account(Box<str>),
+    /// An IAM user ARN.
+    User(Box<str>),
+    /// An IAM role ARN: matches the role's sessions (by account and role name).
+    Role { account: Box<str>, name: Box<str> },
+    /// An STS ARN: an assumed-role session (`session` parsed when it is one) or a federated
+    /// user (matched by the whole ARN).
+    Sts {
+        value: Box<str>,
+        session: Option<(Box<str>, Box<str>, Box<str>)>,
+    },
+    /// Matches no caller (a canonical user, an unparsable or other-service ARN…).
+    Nobody,
+}
+
+impl PrincipalMatcher {
+    pub fn compile(p: &Principal) -> PrincipalMatcher {
+        if p.is_wildcard() {
+            return PrincipalMatcher::Everyone;
+        }
+        match p.kind {
+            PrincipalKind::Everyone => PrincipalMatcher::Everyone,
+            PrincipalKind::Service => PrincipalMatcher::Service(p.value.as_str().into()),
+            PrincipalKind::Federated => PrincipalMatcher::Federated(p.value.as_str().into()),
+            PrincipalKind::CanonicalUser => PrincipalMatcher::Nobody,
+            PrincipalKind::Aws => Self::compile_aws(&p.value),
+        }
+    }
+
+    fn compile_aws(value: &str) -> PrincipalMatcher {
+        if is_account_id(value) {
+            return PrincipalMatcher::Account(value.into());
+        }
+        let Some(arn) = Arn::parse(value) else {
+            return PrincipalMatcher::Nobody;
+        };
+        match arn.service {
+            "iam" if arn.resource == "root" => PrincipalMatcher::Account(arn.account.into()),
+            "iam" if arn.resource.starts_with("user/") => PrincipalMatcher::User(value.into()),
+            "iam" if arn.resource.starts_with("role/") => PrincipalMatcher::Role {
+                account: arn.account.into(),
+                name: arn.resource.rsplit('/').next().unwrap_or_default().into(),
+            },
+            "sts" => PrincipalMatcher::Sts {
+                value: value.into(),
+                session: arn
+                    .resource
+                    .strip_prefix("assumed-role/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .map(|(r, s)| (arn.account.into(), r.into(), s.into())),
+            },
+            _ => PrincipalMatcher::Nobody,
+        }
+    }
+
+    /// How this entry names the caller, if it does: the same answer as
+    /// [`crate::eval::principal_grant`] for the entry compiled.
+    #[inline]
+    pub fn grant(&self, caller: &PrincipalId) -> Option<Grant> {
+        match self {
+            PrincipalMatcher::Everyone => Some(Grant::Direct),
+            PrincipalMatcher::Service(v) => match caller {
+                PrincipalId::Service { name } if name.eq_ignore_ascii_case(v) => {
+                    Some(Grant::Direct)
+                }
+                _ => None,
+            },
+            PrincipalMatcher::Federated(v) => match caller {
+                PrincipalId::Federated { provider } if **provider == **v => Some(Grant::Direct),
+                _ => None,
+            },
+            PrincipalMatcher::Account(a) => account_grant(a, caller),
+            PrincipalMatcher::User(v) => match caller {
+                PrincipalId::User { arn, .. } if **arn == **v => Some(Grant::Direct),
+                _ => None,
+            },
+            PrincipalMatcher::Role { account, name } => match caller {
+                PrincipalId::RoleSession {
+                    account: a,
+                    role_name,
+                    ..
+                } if **a == **account && **role_name == **name => Some(Grant::Role),
+                _ => None,
+            },
+            PrincipalMatcher::Sts { value, session } => match caller {
+                PrincipalId::RoleSession {
+                    account: a,
+                    role_name,
+                    session: Some(s),
+                    ..
+                } => match session {
+                    Some((account, role, sess)) => (**a == **account
+                        && **role_name == **role
+                        && **s == **sess)
+                        .then_some(Grant::Direct),
+                    None => None,
+                },
+                PrincipalId::FederatedUser { arn, .. } if **arn == **value => Some(Grant::Direct),
+                _ => None,
+            },
+            PrincipalMatcher::Nobody => None,
+        }
+    }
+}
+
+/// How naming `account` names the caller.
+#[inline]
+pub(crate) fn account_grant(account: &str, caller: &PrincipalId) -> Option<Grant> {
+    match caller {
+        // Naming the root names the root user itself directly.
+        PrincipalId::Root { account: a } if a == account => Some(Grant::Direct),
+        PrincipalId::User { account: a, .. }
+        | PrincipalId::RoleSession { account: a, .. }
+        | PrincipalId::FederatedUser { account: a, .. }
+            if a == account =>
+        {
+            Some(Grant::Account)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::principal_grant;
+    use crate::pattern::{action_pattern_matches, arn_matches, WildKind};
+    use proptest::prelude::*;
+
+    /// Short strings over an alphabet rich in what matters: wildcards, colons, slashes, the
+    /// escape byte, case, and a multi-byte character.
+    fn text(max: usize) -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "a", "b", "A", "*", "?", ":", "/", "\0", "é", "s3", "arn:", "aws", "-",
+            ]),
+            0..max,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn arnish() -> impl Strategy<Value = String> {
+        prop_oneof![
+            text(12),
+            (text(3), text(3), text(3), text(3), text(6))
+                .prop_map(|(p, s, r, a, res)| format!("arn:{p}:{s}:{r}:{a}:{res}")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn wild_span_agrees_with_wildcard_match(p in text(8), t in text(8)) {
+            prop_assert_eq!(WildSpan::whole(&p).matches(&p, &t), wildcard_match(&p, &t, false), "pattern {:?} text {:?}", p, t);
+            // A slice of a longer string, as the segments of an ARN pattern are.
+            let src = format!("x{p}y");
+            prop_assert_eq!(WildSpan::compile(&src, 1, 1 + p.len()).matches(&src, &t), wildcard_match(&p, &t, false));
+        }
+
+        #[test]
+        fn action_set_agrees(ps in prop::collection::vec(text(6), 0..12), t in text(8)) {
+            let pats: Vec<ActionPattern> = ps.iter().map(|p| ActionPattern::new(p)).collect();
+            let lower = t.to_ascii_lowercase();
+            let key = ActionKey::new(&lower);
+            let expected = pats.iter().any(|p| action_pattern_matches(p, &lower));
+            prop_assert_eq!(ActionSet::compile(&pats).matches(&pats, &key), expected, "patterns {:?} action {:?}", ps, t);
+            for p in &pats {
+                let one = std::slice::from_ref(p);
+                prop_assert_eq!(ActionSet::compile(one).matches(one, &key), action_pattern_matches(p, &lower), "pattern {:?} action {:?}", p.raw, t);
+            }
+        }
+
+        /// Realistic actions: many services and patterns, for the lookup by service.
+        #[test]
+        fn action_set_agrees_on_services(
+            ps in prop::collection::vec((0..12usize, prop::sample::select(vec!["Get*", "*", "GetObject", "List?ucket", "*Object", "Put*Tagging"])), 0..30),
+            svc in 0..13usize,
+            name in prop::sample::select(vec!["GetObject", "ListBucket", "PutObjectTagging", "Describe"]),
+        ) {
+            let services = ["s3", "ec2", "iam", "sts", "kms", "logs", "ecr", "ssm", "lambda", "sqs", "sns", "dynamodb", "cloudformation"];
+            let pats: Vec<ActionPattern> = ps.iter().map(|(s, n)| ActionPattern::new(&format!("{}:{n}", services[*s]))).collect();
+            let lower = format!("{}:{name}", services[svc]).to_ascii_lowercase();
+            let expected = pats.iter().any(|p| action_pattern_matches(p, &lower));
+            prop_assert_eq!(ActionSet::compile(&pats).matches(&pats, &ActionKey::new(&lower)), expected);
+        }
+
+        #[test]
+        fn arn_pattern_agrees(p in arnish(), t in arnish()) {
+            let expected = arn_matches(&p, &t);
+            prop_assert_eq!(ArnPattern::compile(&p).matches(&p, &ResourceKey::new(&t)), expected, "pattern {:?} resource {:?}", p, t);
+        }
+        #[test]
+        fn principal_matcher_agrees(
+            kind in prop::sample::select(vec![
+                PrincipalKind::Aws, PrincipalKind::Service, PrincipalKind::Federated,
+                PrincipalKind::CanonicalUser, PrincipalKind::Everyone,
+            ]),
+            value in prop::sample::select(vec![
+                "*", "111111111111", "222222222222", "arn:aws:iam::111111111111:root",
+                "arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:user/p/alice",
+                "arn:aws:iam::111111111111:role/ci", "arn:aws:iam::111111111111:role/p/ci",
+                "arn:aws:iam::222222222222:role/ci",
+                "arn:aws:sts::111111111111:assumed-role/ci/s1",
+                "arn:aws:sts::111111111111:assumed-role/ci",
+                "arn:aws:sts::111111111111:federated-user/bob",
+                "arn:aws:iam::111111111111:saml-provider/idp", "lambda.amazonaws.com",
+                "LAMBDA.amazonaws.com", "arn:aws:s3:::b", "AROAEXAMPLE", "",
+            ]),
+            caller in prop::sample::select(vec![
+                "arn:aws:iam::111111111111:root", "arn:aws:iam::111111111111:user/alice",
+                "arn:aws:iam::111111111111:user/p/alice", "arn:aws:iam::111111111111:role/ci",
+                "arn:aws:iam::111111111111:role/p/ci", "arn:aws:iam::222222222222:role/ci",
+                "arn:aws:sts::111111111111:assumed-role/ci/s1",
+                "arn:aws:sts::111111111111:assumed-role/ci/s2",
+                "arn:aws:sts::111111111111:federated-user/bob",
+                "arn:aws:iam::111111111111:saml-provider/idp", "lambda.amazonaws.com",
+                "anonymous", "111111111111",
+            ]),
+        ) {
+            let p = Principal { kind, value: value.to_string() };
+            let c = PrincipalId::parse(caller).unwrap();
+            prop_assert_eq!(PrincipalMatcher::compile(&p).grant(&c), principal_grant(&p, &c));
+        }
+    }
+
+    #[test]
+    fn compiled_forms() {
+        let kind = |p: &str| WildSpan::whole(p).kind();
+        assert_eq!(kind("*"), WildKind::Any);
+        assert_eq!(kind("**"), WildKind::Any);
+        assert_eq!(kind("deploy-*"), WildKind::Prefix);
+        assert_eq!(kind("deploy"), WildKind::Literal);
+        assert_eq!(kind("a\0*"), WildKind::General);
+        assert_eq!(kind("a*b"), WildKind::General);
+        let pats = vec![ActionPattern::new("S3:Get*"), ActionPattern::new("ec2:*")];
+        let set = ActionSet::compile(&pats);
+        assert!(set.matches(&pats, &ActionKey::new("s3:getobject")));
+        assert!(set.matches(&pats, &ActionKey::new("ec2:runinstances")));
+        assert!(!set.matches(&pats, &ActionKey::new("s3x:getobject")));
+        let mut services = set.services(&pats).unwrap();
+        services.sort();
+        assert_eq!(services, vec!["ec2", "s3"]);
+        assert_eq!(ActionSet::compile(&[ActionPattern::new("*")]).services(&[]), None);
+        let p = "arn:aws:iam::*:role/deploy-*";
+        let c = ArnPattern::compile(p);
+        assert!(matches!(c, ArnPattern::Segments(_)));
+        assert!(c.matches(p, &ResourceKey::new("arn:aws:iam::222222222222:role/deploy-prod")));
+        assert!(!c.matches(p, &ResourceKey::new("arn:aws:iam::222222222222:role/build")));
+    }
+}
