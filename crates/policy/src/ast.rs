@@ -261,10 +261,14 @@ pub struct ActionPattern {
 
 impl ActionPattern {
     pub fn new(raw: &str) -> Self {
+        Self::from_string(raw.to_string())
+    }
+    /// [`ActionPattern::new`] taking the text by value (one allocation less).
+    pub fn from_string(raw: String) -> Self {
         ActionPattern {
-            raw: raw.to_string(),
             lower: raw.to_ascii_lowercase(),
-            wildcard: raw.contains(['*', '?']),
+            wildcard: raw.bytes().any(|b| matches!(b, b'*' | b'?')),
+            raw,
         }
     }
     /// The service prefix (`s3` of `s3:GetObject`), or None for `*`.

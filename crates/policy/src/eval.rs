@@ -130,6 +130,24 @@ pub(crate) struct Slots {
     pub deny: Expr,
 }
 
+impl Slots {
+    /// The allow slots (direct, role, account); the deny slot is dropped.
+    #[inline]
+    pub fn into_allows(self) -> (Expr, Expr, Expr) {
+        self.deny.discard();
+        (self.allow, self.allow_role, self.allow_account)
+    }
+
+    /// The direct allow slot alone (identity-like policies only fill that one).
+    #[inline]
+    pub fn into_allow(self) -> Expr {
+        self.deny.discard();
+        self.allow_role.discard();
+        self.allow_account.discard();
+        self.allow
+    }
+}
+
 /// The evaluation of one policy. With `hits`, every statement that matched action and
 /// principal is recorded (explanations), and every statement is evaluated; without, an Allow
 /// statement is skipped when its result can no longer change the outcome (its slot already

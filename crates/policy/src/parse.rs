@@ -179,12 +179,62 @@ impl<'de> Visitor<'de> for PolicyVisitor {
     }
 }
 
-/// A map key read as an owned string (keys may be escaped in JSON).
-struct FieldName(String);
+/// A short string (element names, `Effect` and `Version` values) read without allocating:
+/// kept inline when it fits, which every valid name does. (Keys may be escaped in JSON, so
+/// they cannot always be borrowed from the input; and a reader input never can.)
+struct FieldName(Short);
+
+struct Short {
+    buf: [u8; Short::CAP],
+    len: usize,
+    long: Option<String>,
+}
+
+impl Short {
+    const CAP: usize = 48;
+
+    fn new(v: &str) -> Short {
+        let mut s = Short {
+            buf: [0; Short::CAP],
+            len: v.len(),
+            long: None,
+        };
+        if v.len() <= Short::CAP {
+            s.buf[..v.len()].copy_from_slice(v.as_bytes());
+        } else {
+            s.long = Some(v.to_string());
+        }
+        s
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.long {
+            Some(l) => l,
+            // Copied from a &str whole: valid UTF-8.
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Short {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Short;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Short, E> {
+                Ok(Short::new(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 impl<'de> Deserialize<'de> for FieldName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(FieldName)
+        Short::deserialize(d).map(FieldName)
     }
 }
 
@@ -192,7 +242,7 @@ struct VersionDe(Version);
 
 impl<'de> Deserialize<'de> for VersionDe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = Short::deserialize(d)?;
         match s.as_str() {
             "2012-10-17" => Ok(VersionDe(Version::V2012_10_17)),
             "2008-10-17" => Ok(VersionDe(Version::V2008_10_17)),
@@ -392,7 +442,7 @@ struct EffectDe(Effect);
 
 impl<'de> Deserialize<'de> for EffectDe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = Short::deserialize(d)?;
         match s.as_str() {
             "Allow" => Ok(EffectDe(Effect::Allow)),
             "Deny" => Ok(EffectDe(Effect::Deny)),
@@ -409,7 +459,7 @@ impl<'de> Deserialize<'de> for ActionDe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         validate_action(&s).map_err(de::Error::custom)?;
-        Ok(ActionDe(ActionPattern::new(&s)))
+        Ok(ActionDe(ActionPattern::from_string(s)))
     }
 }
 
@@ -548,7 +598,7 @@ impl<'de> Deserialize<'de> for ConditionsDe {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConditionsDe, A::Error> {
                 let mut out = Vec::new();
                 while let Some(key) = map.next_key::<FieldName>()? {
-                    let operator = Operator::parse(&key.0);
+                    let operator = Operator::parse(key.0.as_str());
                     let block = map.next_value::<ConditionBlockDe>()?;
                     // IAM tolerates an unknown operator with no keys (it constrains nothing).
                     let Some(operator) = operator else {
@@ -557,7 +607,7 @@ impl<'de> Deserialize<'de> for ConditionsDe {
                         }
                         return Err(de::Error::custom(format_args!(
                             "unknown condition operator `{}` (expected e.g. StringEquals, ArnLike, IpAddress, Bool, Null, with optional IfExists suffix and ForAllValues:/ForAnyValue: prefix)",
-                            key.0
+                            key.0.as_str()
                         )));
                     };
                     for (k, values) in block.0 {
@@ -586,12 +636,12 @@ impl<'de> Deserialize<'de> for ConditionBlockDe {
                 mut map: A,
             ) -> Result<ConditionBlockDe, A::Error> {
                 let mut out = Vec::new();
-                while let Some(key) = map.next_key::<FieldName>()? {
-                    if key.0.is_empty() {
+                while let Some(key) = map.next_key::<String>()? {
+                    if key.is_empty() {
                         return Err(de::Error::custom("a condition key is the empty string"));
                     }
                     let values = map.next_value::<OneOrMany<ScalarDe>>()?.0;
-                    out.push((key.0, values.into_iter().map(|v| v.0).collect()));
+                    out.push((key, values.into_iter().map(|v| v.0).collect()));
                 }
                 Ok(ConditionBlockDe(out))
             }

@@ -292,9 +292,7 @@ impl<'r, 's> Run<'r, 's> {
             for l in level {
                 let want = !dead && !gate.is_false() && !allows.is_true();
                 let s = self.eval(l, layer, PolicyRole::IdentityLike, want);
-                allows.or_assign(s.allow);
-                s.allow_role.discard();
-                s.allow_account.discard();
+                allows.or_assign(s.into_allow());
                 if self.decided() {
                     return Expr::False;
                 }
@@ -339,15 +337,29 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
 
 /// The decision alone (no summary, no reasons): the fast path for graph building.
 pub fn decide(req: &Request, set: &PolicySet<'_>) -> (DecisionKind, Expr) {
-    let core = evaluate_layers_split(
+    evaluate_layers_split(
         req,
         set,
         set.resource.as_ref(),
         set.rcps.as_deref(),
         false,
         false,
-    );
-    (core.kind, core.allowed_when)
+    )
+    .into_decision()
+}
+
+impl Core<'_> {
+    /// The decision alone; the rest is dropped (cheaply: mostly constants).
+    fn into_decision(self) -> (DecisionKind, Expr) {
+        self.scp_ok.discard();
+        self.rcp_ok.discard();
+        self.identity.discard();
+        self.boundary_ok.discard();
+        self.session_ok.discard();
+        self.res_any.discard();
+        self.res_account.discard();
+        (self.kind, self.allowed_when)
+    }
 }
 
 /// The explicit-deny answer of a lean run that stopped early.
@@ -378,8 +390,7 @@ pub fn decide_split(
     resource: Option<&Labeled<'_>>,
     rcps: Option<&[Vec<Labeled<'_>>]>,
 ) -> (DecisionKind, Expr) {
-    let core = evaluate_layers_split(req, caller, resource, rcps, false, false);
-    (core.kind, core.allowed_when)
+    evaluate_layers_split(req, caller, resource, rcps, false, false).into_decision()
 }
 
 struct Core<'a> {
@@ -467,7 +478,7 @@ fn evaluate_layers_split<'s>(
     for l in &set.identity {
         let want = identity_matters && !identity_allows.is_true();
         let s = run.eval(l, Layer::Identity, PolicyRole::IdentityLike, want);
-        identity_allows.or_assign(s.allow);
+        identity_allows.or_assign(s.into_allow());
         if run.decided() {
             return explicit_deny();
         }
@@ -489,9 +500,10 @@ fn evaluate_layers_split<'s>(
                 limits_matter,
             );
             if run.decided() {
+                s.into_allow().discard();
                 return explicit_deny();
             }
-            s.allow
+            s.into_allow()
         }
         None => Expr::True,
     };
@@ -504,9 +516,10 @@ fn evaluate_layers_split<'s>(
                 limits_matter && !boundary_ok.is_false(),
             );
             if run.decided() {
+                s.into_allow().discard();
                 return explicit_deny();
             }
-            s.allow
+            s.into_allow()
         }
         None => Expr::True,
     };
@@ -515,9 +528,13 @@ fn evaluate_layers_split<'s>(
         Some(l) => {
             let s = run.eval(l, Layer::Resource, PolicyRole::ResourceBased, !dead);
             if run.decided() {
+                let (a, b, c) = s.into_allows();
+                a.discard();
+                b.discard();
+                c.discard();
                 return explicit_deny();
             }
-            (s.allow, s.allow_role, s.allow_account)
+            s.into_allows()
         }
         None => (Expr::False, Expr::False, Expr::False),
     };
