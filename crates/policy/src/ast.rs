@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::compiled::{ActionSet, CompiledResource, PrincipalMatcher, StatementIndex};
+use crate::compiled::{ActionMatch, ActionSet, CompiledResource, PrincipalMatcher, StatementIndex};
 
 /// A whole policy document: identity, resource, trust, boundary, session, SCP or RCP.
 ///
@@ -250,13 +250,24 @@ impl ActionClause {
 }
 
 /// An action pattern such as `s3:Get*` or `*`. Matching is case-insensitive, so the
-/// lower-cased form is kept next to what was written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// lower-cased form is kept next to what was written, with its compiled form.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ActionPattern {
     pub raw: String,
     pub lower: String,
     /// Whether it has `*` or `?` (known once, not scanned for on every match).
     pub wildcard: bool,
+    pub(crate) matcher: ActionMatch,
+}
+
+impl fmt::Debug for ActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActionPattern")
+            .field("raw", &self.raw)
+            .field("lower", &self.lower)
+            .field("wildcard", &self.wildcard)
+            .finish()
+    }
 }
 
 impl ActionPattern {
@@ -265,9 +276,12 @@ impl ActionPattern {
     }
     /// [`ActionPattern::new`] taking the text by value (one allocation less).
     pub fn from_string(raw: String) -> Self {
+        let lower = raw.to_ascii_lowercase();
+        let wildcard = raw.bytes().any(|b| matches!(b, b'*' | b'?'));
         ActionPattern {
-            lower: raw.to_ascii_lowercase(),
-            wildcard: raw.bytes().any(|b| matches!(b, b'*' | b'?')),
+            matcher: ActionMatch::compile(&lower, wildcard),
+            lower,
+            wildcard,
             raw,
         }
     }

@@ -77,80 +77,119 @@ fn eq_short(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// The patterns of one `Action`/`NotAction` list, compiled and grouped for lookup by service.
-/// It refers to the patterns by index (compiling allocates one vector, not one string per
-/// pattern), so [`ActionSet::matches`] is given the same list again.
+/// One action pattern, compiled (kept inside [`ActionPattern`]: no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionMatch {
+    /// `*` (only stars): every action.
+    Any,
+    /// A literal service prefix (no wildcard, no escape) of `service_len` bytes of `lower`,
+    /// and the action name after the colon, compiled.
+    Service {
+        hash: u64,
+        service_len: u32,
+        name: WildSpan,
+    },
+    /// Anything else (a wildcard or an escape in the service prefix, no colon…): matched
+    /// the straightforward way.
+    General,
+}
+
+impl ActionMatch {
+    /// Compiles a lower-cased pattern; `wildcard` says whether it has `*` or `?`.
+    pub fn compile(lower: &str, wildcard: bool) -> ActionMatch {
+        if wildcard && lower.bytes().all(|b| b == b'*') {
+            return ActionMatch::Any;
+        }
+        let Some((service, name)) = lower.split_once(':') else {
+            return ActionMatch::General;
+        };
+        if service.bytes().any(|b| matches!(b, b'*' | b'?' | ESCAPE))
+            || name.as_bytes().contains(&ESCAPE)
+        {
+            return ActionMatch::General;
+        }
+        ActionMatch::Service {
+            hash: hash(service),
+            service_len: service.len() as u32,
+            // Without a wildcard the name compiles to a literal (no escapes: checked above).
+            name: WildSpan::compile(lower, service.len() + 1, lower.len()),
+        }
+    }
+
+    fn hash(&self) -> Option<u64> {
+        match self {
+            ActionMatch::Service { hash, .. } => Some(*hash),
+            _ => None,
+        }
+    }
+}
+
+/// Whether one compiled pattern matches: the same answer as
+/// [`crate::pattern::action_pattern_matches`].
+#[inline]
+fn pattern_matches(p: &ActionPattern, key: &ActionKey<'_>) -> bool {
+    match p.matcher {
+        ActionMatch::Any => true,
+        ActionMatch::Service {
+            hash,
+            service_len,
+            name,
+        } => match key.service {
+            Some((service, h)) => {
+                h == hash
+                    && eq_short(
+                        &p.lower.as_bytes()[..service_len as usize],
+                        service.as_bytes(),
+                    )
+                    && name.matches(&p.lower, key.name)
+            }
+            None => false,
+        },
+        ActionMatch::General => {
+            if p.wildcard {
+                action_matches(&p.lower, key.lower)
+            } else {
+                p.lower == key.lower
+            }
+        }
+    }
+}
+
+/// How the patterns of one `Action`/`NotAction` list are looked up: one by one for short
+/// lists; by service hash for long ones (a managed policy's hundreds of actions).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ActionSet {
     /// Some pattern is `*`.
     any: bool,
-    /// Patterns with a literal service prefix, sorted by (service hash, service).
-    entries: Vec<ActionEntry>,
-    /// Indexes of the patterns that need the general matcher (a wildcard or an escape in the
-    /// service prefix, no colon…).
-    general: Vec<u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct ActionEntry {
-    hash: u64,
-    /// Index of the pattern in the list.
-    pattern: u32,
-    /// Length of its service prefix in `lower`.
-    service_len: u32,
-    /// The action name part of `lower`, compiled.
-    name: WildSpan,
+    /// Some pattern needs the general matcher.
+    general: bool,
+    /// Long lists only: indexes of the service patterns, sorted by service hash.
+    by_hash: Vec<u32>,
 }
 
 impl ActionSet {
+    /// Lists up to this long are scanned.
+    const SCAN: usize = 8;
+
     pub fn compile(patterns: &[ActionPattern]) -> ActionSet {
-        let mut set = ActionSet::default();
-        for (i, p) in patterns.iter().enumerate() {
-            let lower = p.lower.as_str();
-            if p.wildcard && lower.bytes().all(|b| b == b'*') {
-                set.any = true;
-                continue;
-            }
-            let split = lower.split_once(':').filter(|(service, name)| {
-                !service.bytes().any(|b| matches!(b, b'*' | b'?' | ESCAPE))
-                    && !name.as_bytes().contains(&ESCAPE)
-            });
-            match split {
-                Some((service, _)) => {
-                    let start = service.len() + 1;
-                    set.entries.push(ActionEntry {
-                        hash: hash(service),
-                        pattern: i as u32,
-                        service_len: service.len() as u32,
-                        // Without a wildcard the name is a literal (no escapes: checked above).
-                        name: WildSpan::compile(lower, start, lower.len()),
-                    });
-                }
-                None => set.general.push(i as u32),
-            }
+        let mut set = ActionSet {
+            any: patterns.iter().any(|p| p.matcher == ActionMatch::Any),
+            general: patterns.iter().any(|p| p.matcher == ActionMatch::General),
+            by_hash: Vec::new(),
+        };
+        if patterns.len() > Self::SCAN {
+            set.by_hash = (0..patterns.len() as u32)
+                .filter(|&i| patterns[i as usize].matcher.hash().is_some())
+                .collect();
+            set.by_hash
+                .sort_by_key(|&i| (patterns[i as usize].matcher.hash(), i));
         }
-        set.entries.sort_by(|a, b| {
-            let sa = &patterns[a.pattern as usize].lower[..a.service_len as usize];
-            let sb = &patterns[b.pattern as usize].lower[..b.service_len as usize];
-            (a.hash, sa, a.pattern).cmp(&(b.hash, sb, b.pattern))
-        });
         set
     }
 
-    /// The distinct services of the patterns (lower-cased), or None when some pattern does
-    /// not name its service literally (`*`, `s3*:Get`…).
-    pub fn services<'p>(&self, patterns: &'p [ActionPattern]) -> Option<Vec<&'p str>> {
-        if self.any || !self.general.is_empty() {
-            return None;
-        }
-        let mut out: Vec<&str> = Vec::new();
-        for e in &self.entries {
-            let s = &patterns[e.pattern as usize].lower[..e.service_len as usize];
-            if out.last() != Some(&s) && !out.contains(&s) {
-                out.push(s);
-            }
-        }
-        Some(out)
+    /// Whether the list names its services literally (no `*`, no wildcard service).
+    fn literal_services(&self) -> bool {
+        !self.any && !self.general
     }
 
     /// Whether any of `patterns` (the list this was compiled from) matches the action: the
@@ -160,31 +199,24 @@ impl ActionSet {
         if self.any {
             return true;
         }
-        if let Some((service, h)) = key.service {
-            let from = if self.entries.len() <= 8 {
-                self.entries
-                    .iter()
-                    .position(|e| e.hash == h)
-                    .unwrap_or(self.entries.len())
-            } else {
-                self.entries.partition_point(|e| e.hash < h)
-            };
-            for e in self.entries[from..].iter().take_while(|e| e.hash == h) {
-                let lower = patterns[e.pattern as usize].lower.as_str();
-                let (svc, _) = lower.as_bytes().split_at(e.service_len as usize);
-                if eq_short(svc, service.as_bytes()) && e.name.matches(lower, key.name) {
-                    return true;
-                }
+        if patterns.len() <= Self::SCAN {
+            return patterns.iter().any(|p| pattern_matches(p, key));
+        }
+        if let Some((_, h)) = key.service {
+            let hash_of = |i: &u32| patterns[*i as usize].matcher.hash();
+            let from = self.by_hash.partition_point(|i| hash_of(i) < Some(h));
+            if self.by_hash[from..]
+                .iter()
+                .take_while(|i| hash_of(i) == Some(h))
+                .any(|&i| pattern_matches(&patterns[i as usize], key))
+            {
+                return true;
             }
         }
-        self.general.iter().any(|&i| {
-            let p = &patterns[i as usize];
-            if p.wildcard {
-                action_matches(&p.lower, key.lower)
-            } else {
-                p.lower == key.lower
-            }
-        })
+        self.general
+            && patterns
+                .iter()
+                .any(|p| p.matcher == ActionMatch::General && pattern_matches(p, key))
     }
 }
 
@@ -225,24 +257,33 @@ impl StatementIndex {
             return StatementIndex::default();
         }
         // (hash, stmt, pattern, service_len) for every literal service of every statement.
-        let mut named: Vec<(u64, u32, u32, u32)> = Vec::new();
+        let mut named: Vec<(u64, u32, u32, u32)> = Vec::with_capacity(statements.len() * 2);
         let mut always: Vec<u32> = Vec::new();
         for (i, st) in statements.iter().enumerate() {
-            let set = &st.action.set;
-            if st.action.negated || set.any || !set.general.is_empty() {
+            if st.action.negated || !st.action.set.literal_services() {
                 always.push(i as u32);
                 continue;
             }
-            for e in &set.entries {
-                named.push((e.hash, i as u32, e.pattern, e.service_len));
+            for (j, p) in st.action.actions.iter().enumerate() {
+                if let ActionMatch::Service {
+                    hash, service_len, ..
+                } = p.matcher
+                {
+                    named.push((hash, i as u32, j as u32, service_len));
+                }
             }
         }
         let text = |&(_, st, p, len): &(u64, u32, u32, u32)| {
             &statements[st as usize].action.actions[p as usize].lower[..len as usize]
         };
-        named.sort_by(|a, b| (a.0, text(a), a.1).cmp(&(b.0, text(b), b.1)));
+        named.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| text(a).cmp(text(b)))
+                .then(a.1.cmp(&b.1))
+        });
         let mut index = StatementIndex {
             enabled: true,
+            order: Vec::with_capacity(named.len() + always.len() * 4),
             ..Default::default()
         };
         let mut i = 0;
@@ -655,10 +696,9 @@ mod tests {
         assert!(set.matches(&pats, &ActionKey::new("s3:getobject")));
         assert!(set.matches(&pats, &ActionKey::new("ec2:runinstances")));
         assert!(!set.matches(&pats, &ActionKey::new("s3x:getobject")));
-        let mut services = set.services(&pats).unwrap();
-        services.sort();
-        assert_eq!(services, vec!["ec2", "s3"]);
-        assert_eq!(ActionSet::compile(&[ActionPattern::new("*")]).services(&[]), None);
+        assert!(set.literal_services());
+        assert!(!ActionSet::compile(&[ActionPattern::new("*")]).literal_services());
+        assert!(!ActionSet::compile(&[ActionPattern::new("s3*:Get")]).literal_services());
         let p = "arn:aws:iam::*:role/deploy-*";
         let c = ArnPattern::compile(p);
         assert!(matches!(c, ArnPattern::Segments(_)));

@@ -179,60 +179,41 @@ impl<'de> Visitor<'de> for PolicyVisitor {
     }
 }
 
-/// A short string (element names, `Effect` and `Version` values) read without allocating:
-/// kept inline when it fits, which every valid name does. (Keys may be escaped in JSON, so
-/// they cannot always be borrowed from the input; and a reader input never can.)
-struct FieldName(Short);
+/// A short string (element names, `Effect` and `Version` values): borrowed from the input
+/// when it can be (no escapes, a slice input), so reading it allocates nothing.
+struct FieldName<'de>(Short<'de>);
 
-struct Short {
-    buf: [u8; Short::CAP],
-    len: usize,
-    long: Option<String>,
-}
+struct Short<'de>(std::borrow::Cow<'de, str>);
 
-impl Short {
-    const CAP: usize = 48;
-
-    fn new(v: &str) -> Short {
-        let mut s = Short {
-            buf: [0; Short::CAP],
-            len: v.len(),
-            long: None,
-        };
-        if v.len() <= Short::CAP {
-            s.buf[..v.len()].copy_from_slice(v.as_bytes());
-        } else {
-            s.long = Some(v.to_string());
-        }
-        s
-    }
-
+impl Short<'_> {
     fn as_str(&self) -> &str {
-        match &self.long {
-            Some(l) => l,
-            // Copied from a &str whole: valid UTF-8.
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
-        }
+        &self.0
     }
 }
 
-impl<'de> Deserialize<'de> for Short {
+impl<'de> Deserialize<'de> for Short<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
-            type Value = Short;
+        impl<'de> Visitor<'de> for V {
+            type Value = Short<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Short, E> {
-                Ok(Short::new(v))
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Short<'de>, E> {
+                Ok(Short(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Short<'de>, E> {
+                Ok(Short(std::borrow::Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Short<'de>, E> {
+                Ok(Short(std::borrow::Cow::Owned(v)))
             }
         }
         d.deserialize_str(V)
     }
 }
 
-impl<'de> Deserialize<'de> for FieldName {
+impl<'de> Deserialize<'de> for FieldName<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Short::deserialize(d).map(FieldName)
     }
