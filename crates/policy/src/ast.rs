@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use crate::compiled::{ActionMatch, ActionSet, CompiledResource, PrincipalMatcher, StatementIndex};
+use crate::compiled::{
+    ActionMatch, ActionSet, Compact, CompiledResource, PrincipalMatcher, StatementIndex,
+};
 
 /// A whole policy document: identity, resource, trust, boundary, session, SCP or RCP.
 ///
@@ -111,7 +113,7 @@ pub struct PrincipalClause {
     pub negated: bool,
     pub principals: Vec<Principal>,
     /// One compiled matcher per entry of `principals`.
-    pub(crate) matchers: Vec<PrincipalMatcher>,
+    pub(crate) matchers: Compact<PrincipalMatcher>,
 }
 
 impl fmt::Debug for PrincipalClause {
@@ -125,7 +127,7 @@ impl fmt::Debug for PrincipalClause {
 
 impl PrincipalClause {
     pub fn new(negated: bool, principals: Vec<Principal>) -> Self {
-        let matchers = principals.iter().map(PrincipalMatcher::compile).collect();
+        let matchers = Compact::collect(principals.iter().map(PrincipalMatcher::compile).collect());
         PrincipalClause {
             negated,
             principals,
@@ -306,7 +308,7 @@ pub struct ResourceClause {
     /// Whether any pattern holds a `${…}` policy variable.
     pub variables: bool,
     /// One compiled pattern per entry of `resources`.
-    pub(crate) compiled: Vec<CompiledResource>,
+    pub(crate) compiled: Compact<CompiledResource>,
 }
 
 impl fmt::Debug for ResourceClause {
@@ -329,7 +331,7 @@ impl ResourceClause {
             negated,
             variables: compiled.iter().any(|c| c.has_variable),
             resources,
-            compiled,
+            compiled: Compact::collect(compiled),
         }
     }
 }

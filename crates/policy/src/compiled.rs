@@ -1,32 +1,70 @@
-//! Policies compiled for evaluation: what the parser builds once so that deciding a request
-//! does no parsing, no lower-casing and no allocation.
+//! Policies compiled for evaluation: what the parser works out once so that deciding a
+//! request does no parsing, no lower-casing and no allocation.
 //!
-//! * Action patterns are split into the service prefix (compared through a hash first) and a
-//!   compiled matcher for the action name; a clause keeps them grouped by service, so a
-//!   statement with hundreds of actions is checked with one lookup.
-//! * Resource patterns are pre-split into their ARN segments, each compiled into a [`WildSpan`];
-//!   the request's resource ARN is split once per request ([`ResourceKey`]).
+//! * Action patterns keep their service prefix's hash and length and the kind of their action
+//!   name ([`ActionMatch`], inside [`ActionPattern`]); long lists are sorted by service hash,
+//!   and a policy's statements are indexed by the services they name ([`StatementIndex`]).
+//! * Resource patterns keep where their ARN segments are and what kind of wildcard pattern
+//!   each is ([`ArnPattern`]); the request's resource ARN is split once per request
+//!   ([`ResourceKey`]).
 //! * Principal entries are pre-parsed into what they can match ([`PrincipalMatcher`]).
 //!
-//! Every compiled matcher answers exactly as the straightforward functions it replaces
-//! ([`crate::pattern::action_pattern_matches`], [`crate::pattern::arn_matches`],
-//! [`crate::eval::principal_grant`]); property tests check that on random patterns.
+//! The compiled forms hold no text of their own (offsets into the strings they were compiled
+//! from, which are passed again when matching): compiling allocates little and a snapshot of
+//! millions of statements stays small. Every compiled matcher answers exactly as the
+//! straightforward function it replaces ([`crate::pattern::action_pattern_matches`],
+//! [`crate::pattern::arn_matches`], [`crate::eval::principal_grant`]); property tests check
+//! that on random patterns.
 
 use crate::arn::{Arn, PrincipalId};
 use crate::ast::{is_account_id, ActionPattern, Principal, PrincipalKind};
 use crate::eval::Grant;
-use crate::pattern::{action_matches, has_wildcard, wildcard_match, WildSpan, ESCAPE};
+use crate::pattern::{action_matches, has_wildcard, wildcard_match, WildKind, ESCAPE};
 
-/// FNV-1a, 64 bits: a service prefix is a handful of bytes and only needs to be told apart
-/// from the few other services of one policy; a dependency would buy nothing here.
+/// FNV-1a, 32 bits: a service prefix is a handful of bytes and only needs to be told apart
+/// from the few other services of one policy (equal hashes are confirmed by comparing the
+/// text); a dependency would buy nothing here.
 #[inline]
-fn hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+fn hash(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
     for &b in s.as_bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
     }
     h
+}
+
+/// Byte equality written out for short strings (service prefixes): cheaper inline than a
+/// call to `memcmp`.
+#[inline]
+fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Compiled forms of a list: inline when there is one (the usual case: no allocation),
+/// boxed otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Compact<T> {
+    One(T),
+    Many(Box<[T]>),
+}
+
+impl<T> Compact<T> {
+    pub fn collect(mut items: Vec<T>) -> Compact<T> {
+        if items.len() == 1 {
+            Compact::One(items.pop().expect("one item"))
+        } else {
+            Compact::Many(items.into_boxed_slice())
+        }
+    }
+
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Compact::One(t) => std::slice::from_ref(t),
+            Compact::Many(v) => v,
+        }
+    }
 }
 
 // ----- Actions ----------------------------------------------------------------------------
@@ -37,7 +75,7 @@ pub struct ActionKey<'a> {
     /// The whole action, lower-cased.
     pub lower: &'a str,
     /// The part before the first `:` and its hash (None when there is no `:`).
-    service: Option<(&'a str, u64)>,
+    service: Option<(&'a str, u32)>,
     /// The part after the first `:`.
     name: &'a str,
 }
@@ -70,24 +108,17 @@ impl<'a> ActionKey<'a> {
     }
 }
 
-/// Byte equality written out for short strings (service prefixes): cheaper inline than a
-/// call to `memcmp`.
-#[inline]
-fn eq_short(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// One action pattern, compiled (kept inside [`ActionPattern`]: no allocation).
+/// One action pattern, compiled (kept inside [`ActionPattern`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionMatch {
     /// `*` (only stars): every action.
     Any,
-    /// A literal service prefix (no wildcard, no escape) of `service_len` bytes of `lower`,
-    /// and the action name after the colon, compiled.
+    /// A literal service prefix (no wildcard, no escape): its hash and length in `lower`; and
+    /// the kind of the action name after the colon.
     Service {
-        hash: u64,
+        hash: u32,
         service_len: u32,
-        name: WildSpan,
+        name: WildKind,
     },
     /// Anything else (a wildcard or an escape in the service prefix, no colon…): matched
     /// the straightforward way.
@@ -111,12 +142,12 @@ impl ActionMatch {
         ActionMatch::Service {
             hash: hash(service),
             service_len: service.len() as u32,
-            // Without a wildcard the name compiles to a literal (no escapes: checked above).
-            name: WildSpan::compile(lower, service.len() + 1, lower.len()),
+            // Without a wildcard the name is a literal (no escapes: checked above).
+            name: WildKind::of(name),
         }
     }
 
-    fn hash(&self) -> Option<u64> {
+    fn hash(&self) -> Option<u32> {
         match self {
             ActionMatch::Service { hash, .. } => Some(*hash),
             _ => None,
@@ -136,12 +167,12 @@ fn pattern_matches(p: &ActionPattern, key: &ActionKey<'_>) -> bool {
             name,
         } => match key.service {
             Some((service, h)) => {
+                // The prefix is followed by a colon (ASCII): slicing after it stays on a
+                // character boundary.
+                let n = service_len as usize;
                 h == hash
-                    && eq_short(
-                        &p.lower.as_bytes()[..service_len as usize],
-                        service.as_bytes(),
-                    )
-                    && name.matches(&p.lower, key.name)
+                    && eq_short(&p.lower.as_bytes()[..n], service.as_bytes())
+                    && name.matches(&p.lower[n + 1..], key.name)
             }
             None => false,
         },
@@ -164,7 +195,7 @@ pub struct ActionSet {
     /// Some pattern needs the general matcher.
     general: bool,
     /// Long lists only: indexes of the service patterns, sorted by service hash.
-    by_hash: Vec<u32>,
+    by_hash: Box<[u32]>,
 }
 
 impl ActionSet {
@@ -172,19 +203,18 @@ impl ActionSet {
     const SCAN: usize = 8;
 
     pub fn compile(patterns: &[ActionPattern]) -> ActionSet {
-        let mut set = ActionSet {
-            any: patterns.iter().any(|p| p.matcher == ActionMatch::Any),
-            general: patterns.iter().any(|p| p.matcher == ActionMatch::General),
-            by_hash: Vec::new(),
-        };
+        let mut by_hash = Vec::new();
         if patterns.len() > Self::SCAN {
-            set.by_hash = (0..patterns.len() as u32)
+            by_hash = (0..patterns.len() as u32)
                 .filter(|&i| patterns[i as usize].matcher.hash().is_some())
                 .collect();
-            set.by_hash
-                .sort_by_key(|&i| (patterns[i as usize].matcher.hash(), i));
+            by_hash.sort_unstable_by_key(|&i| (patterns[i as usize].matcher.hash(), i));
         }
-        set
+        ActionSet {
+            any: patterns.iter().any(|p| p.matcher == ActionMatch::Any),
+            general: patterns.iter().any(|p| p.matcher == ActionMatch::General),
+            by_hash: by_hash.into_boxed_slice(),
+        }
     }
 
     /// Whether the list names its services literally (no `*`, no wildcard service).
@@ -223,23 +253,25 @@ impl ActionSet {
 /// Which statements of a policy can match an action of a given service: a statement whose
 /// `Action` list names its services literally is only looked at for those services (a large
 /// policy is mostly statements about other services). Statements with `NotAction`, `*` or a
-/// wildcard in a service prefix are looked at for every action.
+/// wildcard in a service prefix are looked at for every action. Small policies are not
+/// indexed (None): every statement is looked at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct StatementIndex {
+pub struct StatementIndex(Option<Box<Index>>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+struct Index {
     /// One run per service, sorted by (hash, service).
     runs: Vec<ServiceRun>,
     /// The statement indexes of every run, concatenated; each run is in statement order and
-    /// includes the statements looked at for every action. The last run, `always`, is those.
+    /// includes the statements looked at for every action; those alone come last.
     order: Vec<u32>,
     /// `order[always.0..always.1]`: the statements to look at for a service not in `runs`.
     always: (u32, u32),
-    /// Small policies are not indexed: every statement is looked at.
-    enabled: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ServiceRun {
-    hash: u64,
+    hash: u32,
     /// Where the service's name is: statement, pattern, length of the prefix.
     stmt: u32,
     pattern: u32,
@@ -257,7 +289,7 @@ impl StatementIndex {
             return StatementIndex::default();
         }
         // (hash, stmt, pattern, service_len) for every literal service of every statement.
-        let mut named: Vec<(u64, u32, u32, u32)> = Vec::with_capacity(statements.len() * 2);
+        let mut named: Vec<(u32, u32, u32, u32)> = Vec::with_capacity(statements.len() * 2);
         let mut always: Vec<u32> = Vec::new();
         for (i, st) in statements.iter().enumerate() {
             if st.action.negated || !st.action.set.literal_services() {
@@ -273,7 +305,7 @@ impl StatementIndex {
                 }
             }
         }
-        let text = |&(_, st, p, len): &(u64, u32, u32, u32)| {
+        let text = |&(_, st, p, len): &(u32, u32, u32, u32)| {
             &statements[st as usize].action.actions[p as usize].lower[..len as usize]
         };
         named.sort_unstable_by(|a, b| {
@@ -281,8 +313,7 @@ impl StatementIndex {
                 .then_with(|| text(a).cmp(text(b)))
                 .then(a.1.cmp(&b.1))
         });
-        let mut index = StatementIndex {
-            enabled: true,
+        let mut index = Index {
             order: Vec::with_capacity(named.len() + always.len() * 4),
             ..Default::default()
         };
@@ -324,7 +355,7 @@ impl StatementIndex {
         let start = index.order.len() as u32;
         index.order.extend_from_slice(&always);
         index.always = (start, index.order.len() as u32);
-        index
+        StatementIndex(Some(Box::new(index)))
     }
 
     /// The statements that can match the action, in order; None: all of them.
@@ -334,18 +365,16 @@ impl StatementIndex {
         statements: &[crate::ast::Statement],
         key: &ActionKey<'_>,
     ) -> Option<&[u32]> {
-        if !self.enabled {
-            return None;
-        }
+        let index = self.0.as_deref()?;
         let (service, h) = key.service?;
-        let from = self.runs.partition_point(|r| r.hash < h);
-        for r in self.runs[from..].iter().take_while(|r| r.hash == h) {
+        let from = index.runs.partition_point(|r| r.hash < h);
+        for r in index.runs[from..].iter().take_while(|r| r.hash == h) {
             let lower = &statements[r.stmt as usize].action.actions[r.pattern as usize].lower;
             if eq_short(&lower.as_bytes()[..r.service_len as usize], service.as_bytes()) {
-                return Some(&self.order[r.start as usize..r.end as usize]);
+                return Some(&index.order[r.start as usize..r.end as usize]);
             }
         }
-        Some(&self.order[self.always.0 as usize..self.always.1 as usize])
+        Some(&index.order[index.always.0 as usize..index.always.1 as usize])
     }
 }
 
@@ -368,8 +397,8 @@ impl<'a> ResourceKey<'a> {
     }
 }
 
-/// One `Resource` pattern (or `Arn*` condition value), compiled. Like [`WildSpan`] it holds
-/// no text: [`ArnPattern::matches`] is given the pattern again.
+/// One `Resource` pattern (or `Arn*` condition value), compiled. It holds no text:
+/// [`ArnPattern::matches`] is given the pattern again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArnPattern {
     /// `*`.
@@ -377,10 +406,13 @@ pub enum ArnPattern {
     /// No wildcard and no escape: the resource must be exactly the pattern.
     Literal,
     /// An ARN with wildcards: each of the five segments after `arn:` matched on its own
-    /// (the whole pattern is matched as one when the resource is not an ARN).
-    Segments([WildSpan; 5]),
+    /// (the whole pattern is matched as one when the resource is not an ARN). `cuts` are the
+    /// byte offsets of the four colons that end the first four segments.
+    Segments { kinds: [WildKind; 5], cuts: [u16; 4] },
     /// Not an ARN, or no wildcard but escapes: the whole pattern as one wildcard pattern.
-    Whole(WildSpan),
+    Whole(WildKind),
+    /// A pattern too long for the offsets above (64 KiB): matched the straightforward way.
+    Slow,
 }
 
 impl ArnPattern {
@@ -391,7 +423,7 @@ impl ArnPattern {
         if !has_wildcard(pattern) {
             // With escapes, `wildcard_match` compares exactly as `literal_eq` does.
             return if pattern.as_bytes().contains(&ESCAPE) {
-                ArnPattern::Whole(WildSpan::whole(pattern))
+                ArnPattern::Whole(WildKind::General)
             } else {
                 ArnPattern::Literal
             };
@@ -399,12 +431,18 @@ impl ArnPattern {
         match Arn::parse(pattern) {
             Some(a) => {
                 let base = pattern.as_ptr() as usize;
-                ArnPattern::Segments(a.segments().map(|seg| {
-                    let start = seg.as_ptr() as usize - base;
-                    WildSpan::compile(pattern, start, start + seg.len())
-                }))
+                let segments = a.segments();
+                // Each of the first four segments ends at a colon.
+                let cut = |i: usize| segments[i].as_ptr() as usize - base + segments[i].len();
+                if cut(3) > u16::MAX as usize {
+                    return ArnPattern::Slow;
+                }
+                ArnPattern::Segments {
+                    kinds: segments.map(WildKind::of),
+                    cuts: [0, 1, 2, 3].map(|i| cut(i) as u16),
+                }
             }
-            None => ArnPattern::Whole(WildSpan::whole(pattern)),
+            None => ArnPattern::Whole(WildKind::of(pattern)),
         }
     }
 
@@ -415,14 +453,27 @@ impl ArnPattern {
         match self {
             ArnPattern::Any => true,
             ArnPattern::Literal => pattern == key.text,
-            ArnPattern::Segments(segments) => match &key.arn {
-                Some(a) => segments
-                    .iter()
-                    .zip(a.segments())
-                    .all(|(p, t)| p.matches(pattern, t)),
+            ArnPattern::Segments { kinds, cuts } => match &key.arn {
+                Some(a) => {
+                    let c = cuts.map(|c| c as usize);
+                    // The colons are ASCII: every cut is a character boundary.
+                    let segments = [
+                        &pattern[4..c[0]],
+                        &pattern[c[0] + 1..c[1]],
+                        &pattern[c[1] + 1..c[2]],
+                        &pattern[c[2] + 1..c[3]],
+                        &pattern[c[3] + 1..],
+                    ];
+                    kinds
+                        .iter()
+                        .zip(segments)
+                        .zip(a.segments())
+                        .all(|((k, p), t)| k.matches(p, t))
+                }
                 None => wildcard_match(pattern, key.text, false),
             },
-            ArnPattern::Whole(w) => w.matches(pattern, key.text),
+            ArnPattern::Whole(k) => k.matches(pattern, key.text),
+            ArnPattern::Slow => crate::pattern::arn_matches(pattern, key.text),
         }
     }
 }
@@ -446,29 +497,43 @@ impl CompiledResource {
 
 // ----- Principals -------------------------------------------------------------------------
 
-/// One `Principal` entry, pre-parsed into what it can match.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A byte range of a principal's value (values longer than 64 KiB are matched the
+/// straightforward way: [`PrincipalMatcher::Slow`]).
+type Span = (u16, u16);
+
+fn span_of(value: &str, part: &str) -> Span {
+    let start = part.as_ptr() as usize - value.as_ptr() as usize;
+    (start as u16, (start + part.len()) as u16)
+}
+
+#[inline]
+fn at(value: &str, (start, end): Span) -> &str {
+    &value[start as usize..end as usize]
+}
+
+/// One `Principal` entry, pre-parsed into what it can match. Parts of the value are byte
+/// ranges of it: [`PrincipalMatcher::grant`] is given the entry again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrincipalMatcher {
     /// `*` or `{"AWS": "*"}`: everyone.
     Everyone,
     /// A service principal (compared case-insensitively).
-    Service(Box<str>),
+    Service,
     /// An identity provider.
-    Federated(Box<str>),
-    /// An account: a bare ID or `arn:…:iam::ID:root`.
-    Account(Box<str>),
+    Federated,
+    /// An account: a bare ID or `arn:…:iam::ID:root` (the range is the ID).
+    Account(Span),
     /// An IAM user ARN.
-    User(Box<str>),
+    User,
     /// An IAM role ARN: matches the role's sessions (by account and role name).
-    Role { account: Box<str>, name: Box<str> },
-    /// An STS ARN: an assumed-role session (`session` parsed when it is one) or a federated
-    /// user (matched by the whole ARN).
-    Sts {
-        value: Box<str>,
-        session: Option<(Box<str>, Box<str>, Box<str>)>,
-    },
+    Role { account: Span, name: Span },
+    /// An STS ARN: an assumed-role session (account, role and session, when it parses as
+    /// one), or a federated user (matched by the whole ARN).
+    Sts { session: Option<[Span; 3]> },
     /// Matches no caller (a canonical user, an unparsable or other-service ARN…).
     Nobody,
+    /// A value too long for [`Span`]: [`crate::eval::principal_grant`] decides.
+    Slow,
 }
 
 impl PrincipalMatcher {
@@ -478,58 +543,70 @@ impl PrincipalMatcher {
         }
         match p.kind {
             PrincipalKind::Everyone => PrincipalMatcher::Everyone,
-            PrincipalKind::Service => PrincipalMatcher::Service(p.value.as_str().into()),
-            PrincipalKind::Federated => PrincipalMatcher::Federated(p.value.as_str().into()),
+            PrincipalKind::Service => PrincipalMatcher::Service,
+            PrincipalKind::Federated => PrincipalMatcher::Federated,
             PrincipalKind::CanonicalUser => PrincipalMatcher::Nobody,
             PrincipalKind::Aws => Self::compile_aws(&p.value),
         }
     }
 
     fn compile_aws(value: &str) -> PrincipalMatcher {
+        if value.len() > u16::MAX as usize {
+            return PrincipalMatcher::Slow;
+        }
         if is_account_id(value) {
-            return PrincipalMatcher::Account(value.into());
+            return PrincipalMatcher::Account((0, value.len() as u16));
         }
         let Some(arn) = Arn::parse(value) else {
             return PrincipalMatcher::Nobody;
         };
         match arn.service {
-            "iam" if arn.resource == "root" => PrincipalMatcher::Account(arn.account.into()),
-            "iam" if arn.resource.starts_with("user/") => PrincipalMatcher::User(value.into()),
+            "iam" if arn.resource == "root" => PrincipalMatcher::Account(span_of(value, arn.account)),
+            "iam" if arn.resource.starts_with("user/") => PrincipalMatcher::User,
             "iam" if arn.resource.starts_with("role/") => PrincipalMatcher::Role {
-                account: arn.account.into(),
-                name: arn.resource.rsplit('/').next().unwrap_or_default().into(),
+                account: span_of(value, arn.account),
+                name: span_of(
+                    value,
+                    arn.resource.rsplit('/').next().unwrap_or_default(),
+                ),
             },
             "sts" => PrincipalMatcher::Sts {
-                value: value.into(),
                 session: arn
                     .resource
                     .strip_prefix("assumed-role/")
                     .and_then(|rest| rest.split_once('/'))
-                    .map(|(r, s)| (arn.account.into(), r.into(), s.into())),
+                    .map(|(r, s)| {
+                        [
+                            span_of(value, arn.account),
+                            span_of(value, r),
+                            span_of(value, s),
+                        ]
+                    }),
             },
             _ => PrincipalMatcher::Nobody,
         }
     }
 
     /// How this entry names the caller, if it does: the same answer as
-    /// [`crate::eval::principal_grant`] for the entry compiled.
+    /// [`crate::eval::principal_grant`]`(p, caller)` for the entry `p` compiled.
     #[inline]
-    pub fn grant(&self, caller: &PrincipalId) -> Option<Grant> {
-        match self {
+    pub fn grant(&self, p: &Principal, caller: &PrincipalId) -> Option<Grant> {
+        let value = p.value.as_str();
+        match *self {
             PrincipalMatcher::Everyone => Some(Grant::Direct),
-            PrincipalMatcher::Service(v) => match caller {
-                PrincipalId::Service { name } if name.eq_ignore_ascii_case(v) => {
+            PrincipalMatcher::Service => match caller {
+                PrincipalId::Service { name } if name.eq_ignore_ascii_case(value) => {
                     Some(Grant::Direct)
                 }
                 _ => None,
             },
-            PrincipalMatcher::Federated(v) => match caller {
-                PrincipalId::Federated { provider } if **provider == **v => Some(Grant::Direct),
+            PrincipalMatcher::Federated => match caller {
+                PrincipalId::Federated { provider } if provider == value => Some(Grant::Direct),
                 _ => None,
             },
-            PrincipalMatcher::Account(a) => account_grant(a, caller),
-            PrincipalMatcher::User(v) => match caller {
-                PrincipalId::User { arn, .. } if **arn == **v => Some(Grant::Direct),
+            PrincipalMatcher::Account(a) => account_grant(at(value, a), caller),
+            PrincipalMatcher::User => match caller {
+                PrincipalId::User { arn, .. } if arn == value => Some(Grant::Direct),
                 _ => None,
             },
             PrincipalMatcher::Role { account, name } => match caller {
@@ -537,26 +614,29 @@ impl PrincipalMatcher {
                     account: a,
                     role_name,
                     ..
-                } if **a == **account && **role_name == **name => Some(Grant::Role),
+                } if a == at(value, account) && role_name == at(value, name) => {
+                    Some(Grant::Role)
+                }
                 _ => None,
             },
-            PrincipalMatcher::Sts { value, session } => match caller {
+            PrincipalMatcher::Sts { session } => match caller {
                 PrincipalId::RoleSession {
                     account: a,
                     role_name,
                     session: Some(s),
                     ..
                 } => match session {
-                    Some((account, role, sess)) => (**a == **account
-                        && **role_name == **role
-                        && **s == **sess)
+                    Some([account, role, sess]) => (a == at(value, account)
+                        && role_name == at(value, role)
+                        && s == at(value, sess))
                         .then_some(Grant::Direct),
                     None => None,
                 },
-                PrincipalId::FederatedUser { arn, .. } if **arn == **value => Some(Grant::Direct),
+                PrincipalId::FederatedUser { arn, .. } if arn == value => Some(Grant::Direct),
                 _ => None,
             },
             PrincipalMatcher::Nobody => None,
+            PrincipalMatcher::Slow => crate::eval::principal_grant(p, caller),
         }
     }
 }
@@ -582,7 +662,7 @@ pub(crate) fn account_grant(account: &str, caller: &PrincipalId) -> Option<Grant
 mod tests {
     use super::*;
     use crate::eval::principal_grant;
-    use crate::pattern::{action_pattern_matches, arn_matches, WildKind};
+    use crate::pattern::{action_pattern_matches, arn_matches, wildcard_match};
     use proptest::prelude::*;
 
     /// Short strings over an alphabet rich in what matters: wildcards, colons, slashes, the
@@ -609,11 +689,8 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
         #[test]
-        fn wild_span_agrees_with_wildcard_match(p in text(8), t in text(8)) {
-            prop_assert_eq!(WildSpan::whole(&p).matches(&p, &t), wildcard_match(&p, &t, false), "pattern {:?} text {:?}", p, t);
-            // A slice of a longer string, as the segments of an ARN pattern are.
-            let src = format!("x{p}y");
-            prop_assert_eq!(WildSpan::compile(&src, 1, 1 + p.len()).matches(&src, &t), wildcard_match(&p, &t, false));
+        fn wild_kind_agrees_with_wildcard_match(p in text(8), t in text(8)) {
+            prop_assert_eq!(WildKind::of(&p).matches(&p, &t), wildcard_match(&p, &t, false), "pattern {:?} text {:?}", p, t);
         }
 
         #[test]
@@ -678,13 +755,80 @@ mod tests {
         ) {
             let p = Principal { kind, value: value.to_string() };
             let c = PrincipalId::parse(caller).unwrap();
-            prop_assert_eq!(PrincipalMatcher::compile(&p).grant(&c), principal_grant(&p, &c));
+            prop_assert_eq!(PrincipalMatcher::compile(&p).grant(&p, &c), principal_grant(&p, &c));
+        }
+    }
+
+    /// The straightforward ARN split that [`Arn::parse`] replaces.
+    fn arn_by_splitn(s: &str) -> Option<[&str; 5]> {
+        let mut parts = s.strip_prefix("arn:")?.splitn(5, ':');
+        Some([parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn arn_parse_agrees_with_splitn(t in arnish()) {
+            prop_assert_eq!(Arn::parse(&t).map(|a| a.segments()), arn_by_splitn(&t));
+        }
+
+        /// The statement index never hides a statement whose action list matches.
+        #[test]
+        fn statement_index_keeps_every_match(
+            sts in prop::collection::vec((any::<bool>(), prop::collection::vec(0..9usize, 1..4)), 1..12),
+            action in 0..6usize,
+        ) {
+            let patterns = ["s3:GetObject", "s3:*", "ec2:Describe*", "iam:PassRole", "*", "s3*:Get*", "sts:AssumeRole", "kms:*", "S3:get?bject"];
+            let actions = ["s3:GetObject", "ec2:DescribeInstances", "iam:PassRole", "sts:AssumeRole", "kms:Decrypt", "*"];
+            let body: Vec<String> = sts
+                .iter()
+                .map(|(negated, ps)| {
+                    let list: Vec<String> = ps.iter().map(|&i| format!("\"{}\"", patterns[i])).collect();
+                    format!(
+                        r#"{{"Effect":"Allow","{}":[{}],"Resource":"*"}}"#,
+                        if *negated { "NotAction" } else { "Action" },
+                        list.join(",")
+                    )
+                })
+                .collect();
+            let policy = crate::parse::parse_policy(&format!(r#"{{"Statement":[{}]}}"#, body.join(","))).unwrap();
+            let lower = actions[action].to_ascii_lowercase();
+            let key = ActionKey::new(&lower);
+            let candidates = policy.index.candidates(&policy.statements, &key);
+            if let Some(c) = candidates {
+                prop_assert!(c.windows(2).all(|w| w[0] < w[1]), "in order, once: {:?}", c);
+            }
+            for (i, st) in policy.statements.iter().enumerate() {
+                if st.action.matches(&key) {
+                    prop_assert!(candidates.is_none_or(|c| c.contains(&(i as u32))), "statement {} of {:?}", i, sts);
+                }
+            }
         }
     }
 
     #[test]
+    fn long_values_are_matched_the_straightforward_way() {
+        let pattern = format!("arn:{}:s3:::b/*", "p".repeat(70_000));
+        let c = ArnPattern::compile(&pattern);
+        assert_eq!(c, ArnPattern::Slow);
+        let hit = format!("arn:{}:s3:::b/k", "p".repeat(70_000));
+        assert!(c.matches(&pattern, &ResourceKey::new(&hit)));
+        assert!(!c.matches(&pattern, &ResourceKey::new("arn:p:s3:::b/k")));
+        let value = format!("arn:aws:iam::111111111111:role/{}", "r".repeat(70_000));
+        let p = Principal {
+            kind: PrincipalKind::Aws,
+            value: value.clone(),
+        };
+        let m = PrincipalMatcher::compile(&p);
+        assert_eq!(m, PrincipalMatcher::Slow);
+        let caller = PrincipalId::parse(&value).unwrap();
+        assert_eq!(m.grant(&p, &caller), Some(Grant::Role));
+    }
+
+    #[test]
     fn compiled_forms() {
-        let kind = |p: &str| WildSpan::whole(p).kind();
+        let kind = WildKind::of;
         assert_eq!(kind("*"), WildKind::Any);
         assert_eq!(kind("**"), WildKind::Any);
         assert_eq!(kind("deploy-*"), WildKind::Prefix);
@@ -701,7 +845,7 @@ mod tests {
         assert!(!ActionSet::compile(&[ActionPattern::new("s3*:Get")]).literal_services());
         let p = "arn:aws:iam::*:role/deploy-*";
         let c = ArnPattern::compile(p);
-        assert!(matches!(c, ArnPattern::Segments(_)));
+        assert!(matches!(c, ArnPattern::Segments { .. }));
         assert!(c.matches(p, &ResourceKey::new("arn:aws:iam::222222222222:role/deploy-prod")));
         assert!(!c.matches(p, &ResourceKey::new("arn:aws:iam::222222222222:role/build")));
     }

@@ -6,7 +6,7 @@ use crate::arn::{Arn, PrincipalId};
 use crate::ast::{
     Effect, Policy, Principal, PrincipalClause, PrincipalKind, ResourceClause, Statement,
 };
-use crate::compiled::{account_grant, ActionKey, PrincipalMatcher, ResourceKey};
+use crate::compiled::{account_grant, ActionKey, ResourceKey};
 use crate::condition::evaluate_condition;
 use crate::context::Request;
 use crate::pattern::arn_matches;
@@ -277,7 +277,7 @@ fn resource_clause_matches_prepared(
     let resource = prep.resource.text;
     let mut residuals = Vec::new();
     let mut matched = false;
-    for (pattern, compiled) in clause.resources.iter().zip(&clause.compiled) {
+    for (pattern, compiled) in clause.resources.iter().zip(clause.compiled.as_slice()) {
         let m = if vars && compiled.has_variable {
             match substitute(pattern, &prep.req.context) {
                 Substituted::Unchanged(p) => arn_matches(p, resource),
@@ -321,8 +321,8 @@ fn principal_clause_grant(
 ) -> Option<Grant> {
     if !clause.negated {
         let mut best = None;
-        for m in &clause.matchers {
-            match m.grant(&req.principal) {
+        for (m, p) in clause.matchers.as_slice().iter().zip(&clause.principals) {
+            match m.grant(p, &req.principal) {
                 // The strongest grant: nothing can do better.
                 Some(Grant::Direct) => return Some(Grant::Direct),
                 g => best = best.max(g),
@@ -335,7 +335,7 @@ fn principal_clause_grant(
     if effect == Effect::Deny && req.has_permission_boundary {
         return Some(Grant::Direct);
     }
-    if not_principal_excludes(&clause.matchers, &req.principal) {
+    if not_principal_excludes(clause, &req.principal) {
         None
     } else {
         Some(Grant::Direct)
@@ -344,23 +344,30 @@ fn principal_clause_grant(
 
 /// Whether a NotPrincipal list exempts the caller: it must name the caller itself and, for
 /// principals inside an account, that account too (AWS evaluates both).
-fn not_principal_excludes(list: &[PrincipalMatcher], caller: &PrincipalId) -> bool {
-    let direct = list
-        .iter()
-        .any(|p| matches!(p.grant(caller), Some(Grant::Direct | Grant::Role)));
+fn not_principal_excludes(clause: &PrincipalClause, caller: &PrincipalId) -> bool {
+    let grants = || {
+        clause
+            .matchers
+            .as_slice()
+            .iter()
+            .zip(&clause.principals)
+            .map(|(m, p)| m.grant(p, caller))
+    };
+    let direct = grants().any(|g| matches!(g, Some(Grant::Direct | Grant::Role)));
     match caller {
-        PrincipalId::Root { .. } => list.iter().any(|p| p.grant(caller).is_some()),
+        PrincipalId::Root { .. } => grants().any(|g| g.is_some()),
         PrincipalId::User { .. }
         | PrincipalId::RoleSession { .. }
         | PrincipalId::FederatedUser { .. } => {
-            direct && list.iter().any(|p| p.grant(caller) == Some(Grant::Account))
+            direct && grants().any(|g| g == Some(Grant::Account))
         }
         _ => direct,
     }
 }
 
 /// How one Principal entry names the caller, if it does. (The straightforward form: the
-/// evaluator uses the entries compiled at parse time, [`PrincipalMatcher`], which agree.)
+/// evaluator uses the entries compiled at parse time,
+/// [`crate::compiled::PrincipalMatcher`], which agree.)
 pub fn principal_grant(p: &Principal, caller: &PrincipalId) -> Option<Grant> {
     if p.is_wildcard() {
         return Some(Grant::Direct);

@@ -182,73 +182,51 @@ pub fn arn_matches(pattern: &str, arn: &str) -> bool {
     }
 }
 
-/// A wildcard pattern compiled once (at parse time) into the cheapest test that gives the
-/// same answers as [`wildcard_match`] (case-sensitive): most IAM patterns are `*`, a literal,
-/// or a literal followed by `*`, and those need no backtracking matcher at all.
-///
-/// It holds no text: it describes the slice `start..end` of the string it was compiled from,
-/// which is passed again to [`WildSpan::matches`] (so compiling allocates nothing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct WildSpan {
-    kind: WildKind,
-    start: u32,
-    end: u32,
-}
-
+/// What kind of wildcard pattern a string is, found once (at parse time) so that matching
+/// takes the cheapest test that gives the same answers as [`wildcard_match`]
+/// (case-sensitive): most IAM patterns are `*`, a literal, or a literal followed by `*`,
+/// and those need no backtracking matcher at all. It holds no text (one byte): the pattern
+/// is passed again to [`WildKind::matches`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WildKind {
     /// Only `*`s: matches everything.
     Any,
-    /// No wildcard and no escape: the text must be exactly the slice.
+    /// No wildcard and no escape: the text must be exactly the pattern.
     Literal,
-    /// A literal (no wildcard, no escape) followed by `*`s: a prefix test on the slice
-    /// (which then excludes the stars).
+    /// A literal (no wildcard, no escape) followed by `*`s: a prefix test.
     Prefix,
-    /// Anything else: [`wildcard_match`] with the slice.
+    /// Anything else: [`wildcard_match`].
     General,
 }
 
-impl WildSpan {
-    /// Compiles `src[start..end]`. Patterns longer than 4 GiB are not a concern.
-    pub fn compile(src: &str, start: usize, end: usize) -> WildSpan {
-        let p = &src.as_bytes()[start..end];
-        let span = |kind, end: usize| WildSpan {
-            kind,
-            start: start as u32,
-            end: end as u32,
-        };
+impl WildKind {
+    pub fn of(pattern: &str) -> WildKind {
+        let p = pattern.as_bytes();
         if !p.is_empty() && p.iter().all(|&c| c == b'*') {
-            return span(WildKind::Any, end);
+            return WildKind::Any;
         }
         let special = |c: &u8| matches!(*c, b'*' | b'?' | ESCAPE);
         if !p.iter().any(special) {
-            return span(WildKind::Literal, end);
+            return WildKind::Literal;
         }
         let lit = p.len() - p.iter().rev().take_while(|&&c| c == b'*').count();
         if lit < p.len() && !p[..lit].iter().any(special) {
-            return span(WildKind::Prefix, start + lit);
+            return WildKind::Prefix;
         }
-        span(WildKind::General, end)
+        WildKind::General
     }
 
-    /// Compiles the whole of `src`.
-    pub fn whole(src: &str) -> WildSpan {
-        WildSpan::compile(src, 0, src.len())
-    }
-
-    pub fn kind(&self) -> WildKind {
-        self.kind
-    }
-
-    /// Same answer as `wildcard_match(&src[start..end], text, false)`, where `src` is the
-    /// string this was compiled from.
+    /// Same answer as `wildcard_match(pattern, text, false)`, for the pattern classified.
     #[inline]
-    pub fn matches(&self, src: &str, text: &str) -> bool {
-        let p = &src.as_bytes()[self.start as usize..self.end as usize];
-        match self.kind {
+    pub fn matches(self, pattern: &str, text: &str) -> bool {
+        let p = pattern.as_bytes();
+        match self {
             WildKind::Any => true,
             WildKind::Literal => p == text.as_bytes(),
-            WildKind::Prefix => text.as_bytes().starts_with(p),
+            WildKind::Prefix => {
+                let lit = p.len() - p.iter().rev().take_while(|&&c| c == b'*').count();
+                text.as_bytes().starts_with(&p[..lit])
+            }
             WildKind::General => wildcard_match_bytes(p, text.as_bytes(), false),
         }
     }
