@@ -127,7 +127,10 @@ impl fmt::Debug for PrincipalClause {
 
 impl PrincipalClause {
     pub fn new(negated: bool, principals: Vec<Principal>) -> Self {
-        let matchers = Compact::collect(principals.iter().map(PrincipalMatcher::compile).collect());
+        let matchers = match principals.as_slice() {
+            [one] => Compact::One(PrincipalMatcher::compile(one)),
+            many => Compact::collect(many.iter().map(PrincipalMatcher::compile).collect()),
+        };
         PrincipalClause {
             negated,
             principals,
@@ -323,15 +326,15 @@ impl fmt::Debug for ResourceClause {
 
 impl ResourceClause {
     pub fn new(negated: bool, resources: Vec<String>) -> Self {
-        let compiled: Vec<CompiledResource> = resources
-            .iter()
-            .map(|r| CompiledResource::compile(r))
-            .collect();
+        let compiled = match resources.as_slice() {
+            [one] => Compact::One(CompiledResource::compile(one)),
+            many => Compact::collect(many.iter().map(|r| CompiledResource::compile(r)).collect()),
+        };
         ResourceClause {
             negated,
-            variables: compiled.iter().any(|c| c.has_variable),
+            variables: compiled.as_slice().iter().any(|c| c.has_variable),
             resources,
-            compiled: Compact::collect(compiled),
+            compiled,
         }
     }
 }

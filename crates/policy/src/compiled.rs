@@ -128,17 +128,24 @@ pub enum ActionMatch {
 impl ActionMatch {
     /// Compiles a lower-cased pattern; `wildcard` says whether it has `*` or `?`.
     pub fn compile(lower: &str, wildcard: bool) -> ActionMatch {
-        if wildcard && lower.bytes().all(|b| b == b'*') {
+        let b = lower.as_bytes();
+        if wildcard && b.iter().all(|&c| c == b'*') {
             return ActionMatch::Any;
         }
-        let Some((service, name)) = lower.split_once(':') else {
+        // One pass: the colon, and no wildcard or escape before it, no escape after.
+        let mut colon = None;
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b':' if colon.is_none() => colon = Some(i),
+                b'*' | b'?' if colon.is_none() => return ActionMatch::General,
+                ESCAPE => return ActionMatch::General,
+                _ => {}
+            }
+        }
+        let Some(colon) = colon else {
             return ActionMatch::General;
         };
-        if service.bytes().any(|b| matches!(b, b'*' | b'?' | ESCAPE))
-            || name.as_bytes().contains(&ESCAPE)
-        {
-            return ActionMatch::General;
-        }
+        let (service, name) = (&lower[..colon], &lower[colon + 1..]);
         ActionMatch::Service {
             hash: hash(service),
             service_len: service.len() as u32,
