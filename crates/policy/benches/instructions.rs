@@ -16,7 +16,7 @@ use common::{batch, request, Policies, IDENTITY};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(scenario), Some(n)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: instructions SCENARIO N (scenarios: decide, explain, partial, parse, batch, batch-explain)");
+        eprintln!("usage: instructions SCENARIO N (scenarios: decide, explain, partial, request, parse, batch, batch-explain)");
         return;
     };
     let n: usize = n.parse().expect("N is a number");
@@ -38,6 +38,23 @@ fn main() {
         "partial" => {
             for _ in 0..n {
                 black_box(decide(black_box(&partial), black_box(&set)));
+            }
+        }
+        // A request of a caller whose context is prepared once (as the access crate does for
+        // each principal), then decided: the graph builder's unit of work.
+        "request" => {
+            let caller = trustgate_policy::PrincipalId::parse("arn:aws:iam::111111111111:role/ci").unwrap();
+            let ctx = concrete.context.clone();
+            for _ in 0..n {
+                let req = trustgate_policy::Request::for_principal(
+                    caller.clone(),
+                    "arn:aws:iam::111111111111:role/ci",
+                    "sts:AssumeRole",
+                    "arn:aws:iam::222222222222:role/deploy-prod",
+                    None,
+                    ctx.clone(),
+                );
+                black_box(decide(black_box(&req), black_box(&set)));
             }
         }
         "parse" => {

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(decide explain partial parse batch batch-explain)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(decide explain partial request parse batch batch-explain)
 bin=$(cargo bench -p trustgate-policy --bench instructions --no-run --message-format=json 2>/dev/null \
   | sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -1)
 [ -x "$bin" ] || { echo "could not build the instructions driver" >&2; exit 1; }
