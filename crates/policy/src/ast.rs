@@ -354,6 +354,8 @@ pub struct Condition {
     pub values: Vec<String>,
     /// Whether some value holds `${` (a policy variable, for the operators that have them).
     pub(crate) has_variables: bool,
+    /// Whether no value holds the escape byte (NUL): `StringEquals` is then plain equality.
+    pub(crate) plain: bool,
 }
 
 impl fmt::Debug for Condition {
@@ -374,6 +376,7 @@ impl Condition {
             key_lower: key.to_ascii_lowercase(),
             key,
             has_variables: values.iter().any(|v| v.contains("${")),
+            plain: !values.iter().any(|v| v.as_bytes().contains(&crate::pattern::ESCAPE)),
             values,
         }
     }

@@ -77,7 +77,13 @@ pub fn evaluate_condition(cond: &Condition, ctx: &Context, variables: bool) -> E
     };
 
     let positive = op.kind.positive();
+    // Values as written, without escapes: `StringEquals` is plain equality (what
+    // `literal_eq` finds after looking for escapes).
+    let plain_equals = positive == OperatorKind::StringEquals && cond.plain && owned.is_empty();
     let value_matches = |request_value: &str| -> bool {
+        if plain_equals {
+            return policy_values.iter().any(|pv| pv == request_value);
+        }
         policy_values
             .iter()
             .any(|pv| positive_match(positive, pv, request_value))
