@@ -7,19 +7,15 @@
 use std::fmt;
 
 use crate::compiled::{
-    ActionMatch, ActionSet, Compact, CompiledResource, PrincipalMatcher, StatementIndex,
+    ActionMatch, ActionSet, Compact, CompiledResource, PrincipalMatcher,
 };
 
 /// A whole policy document: identity, resource, trust, boundary, session, SCP or RCP.
-///
-/// Built with [`Policy::new`] (the parser does), which also indexes the statements by the
-/// services their actions name; the fields are read-only by convention.
 #[derive(Clone, PartialEq)]
 pub struct Policy {
     pub version: Version,
     pub id: Option<String>,
     pub statements: Vec<Statement>,
-    pub(crate) index: StatementIndex,
 }
 
 impl fmt::Debug for Policy {
@@ -34,12 +30,10 @@ impl fmt::Debug for Policy {
 
 impl Policy {
     pub fn new(version: Version, id: Option<String>, statements: Vec<Statement>) -> Self {
-        let index = StatementIndex::build(&statements);
         Policy {
             version,
             id,
             statements,
-            index,
         }
     }
 }

@@ -2,8 +2,9 @@
 //! request does no parsing, no lower-casing and no allocation.
 //!
 //! * Action patterns keep their service prefix's hash and length and the kind of their action
-//!   name ([`ActionMatch`], inside [`ActionPattern`]); long lists are sorted by service hash,
-//!   and a policy's statements are indexed by the services they name ([`StatementIndex`]).
+//!   name ([`ActionMatch`], inside [`ActionPattern`]); a list keeps a mask of the services it
+//!   names (most statements of a policy are ruled out by one test) and, when long, its
+//!   patterns sorted by service hash ([`ActionSet`]).
 //! * Resource patterns keep where their ARN segments are and what kind of wildcard pattern
 //!   each is ([`ArnPattern`]); the request's resource ARN is split once per request
 //!   ([`ResourceKey`]).
@@ -78,7 +79,19 @@ pub struct ActionKey<'a> {
     service: Option<(&'a str, u32)>,
     /// The part after the first `:`.
     name: &'a str,
+    /// The service's bit in [`ActionSet`] masks.
+    bit: u64,
 }
+
+/// The bit of a service hash in a 64-bit mask of services.
+#[inline]
+fn bit(hash: u32) -> u64 {
+    1 << (hash % 63)
+}
+
+/// The bit of an action without a service prefix (such as `*`): set in no service's mask,
+/// only in the masks of lists that match without one.
+const NO_SERVICE: u64 = 1 << 63;
 
 impl<'a> ActionKey<'a> {
     /// From an already lower-cased action.
@@ -88,16 +101,19 @@ impl<'a> ActionKey<'a> {
         match lower.bytes().position(|b| b == b':') {
             Some(i) => {
                 let service = &lower[..i];
+                let h = hash(service);
                 ActionKey {
                     lower,
-                    service: Some((service, hash(service))),
+                    service: Some((service, h)),
                     name: &lower[i + 1..],
+                    bit: bit(h),
                 }
             }
             None => ActionKey {
                 lower,
                 service: None,
                 name: "",
+                bit: NO_SERVICE,
             },
         }
     }
@@ -194,9 +210,15 @@ fn pattern_matches(p: &ActionPattern, key: &ActionKey<'_>) -> bool {
 }
 
 /// How the patterns of one `Action`/`NotAction` list are looked up: one by one for short
-/// lists; by service hash for long ones (a managed policy's hundreds of actions).
+/// lists; by service hash for long ones (a managed policy's hundreds of actions). A mask of
+/// the services named rules most lists out with one test (a policy is mostly statements
+/// about other services than the request's).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ActionSet {
+    /// The bits of the services the patterns name; all ones when some pattern does not name
+    /// its service literally (`*`, `s3*:Get`…). A request's service bit outside the mask
+    /// cannot match.
+    mask: u64,
     /// Some pattern is `*`.
     any: bool,
     /// Some pattern needs the general matcher.
@@ -217,14 +239,26 @@ impl ActionSet {
                 .collect();
             by_hash.sort_unstable_by_key(|&i| (patterns[i as usize].matcher.hash(), i));
         }
+        let any = patterns.iter().any(|p| p.matcher == ActionMatch::Any);
+        let general = patterns.iter().any(|p| p.matcher == ActionMatch::General);
+        let mask = if any || general {
+            u64::MAX
+        } else {
+            patterns
+                .iter()
+                .filter_map(|p| p.matcher.hash())
+                .fold(0, |m, h| m | bit(h))
+        };
         ActionSet {
-            any: patterns.iter().any(|p| p.matcher == ActionMatch::Any),
-            general: patterns.iter().any(|p| p.matcher == ActionMatch::General),
+            mask,
+            any,
+            general,
             by_hash: by_hash.into_boxed_slice(),
         }
     }
 
     /// Whether the list names its services literally (no `*`, no wildcard service).
+    #[cfg(test)]
     fn literal_services(&self) -> bool {
         !self.any && !self.general
     }
@@ -233,6 +267,9 @@ impl ActionSet {
     /// same answer as [`crate::pattern::action_pattern_matches`] on each of them.
     #[inline]
     pub fn matches(&self, patterns: &[ActionPattern], key: &ActionKey<'_>) -> bool {
+        if self.mask & key.bit == 0 {
+            return false;
+        }
         if self.any {
             return true;
         }
@@ -254,134 +291,6 @@ impl ActionSet {
             && patterns
                 .iter()
                 .any(|p| p.matcher == ActionMatch::General && pattern_matches(p, key))
-    }
-}
-
-/// Which statements of a policy can match an action of a given service: a statement whose
-/// `Action` list names its services literally is only looked at for those services (a large
-/// policy is mostly statements about other services). Statements with `NotAction`, `*` or a
-/// wildcard in a service prefix are looked at for every action. Small policies are not
-/// indexed (None): every statement is looked at.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct StatementIndex(Option<Box<Index>>);
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-struct Index {
-    /// One run per service, sorted by (hash, service).
-    runs: Vec<ServiceRun>,
-    /// The statement indexes of every run, concatenated; each run is in statement order and
-    /// includes the statements looked at for every action; those alone come last.
-    order: Vec<u32>,
-    /// `order[always.0..always.1]`: the statements to look at for a service not in `runs`.
-    always: (u32, u32),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct ServiceRun {
-    hash: u32,
-    /// Where the service's name is: statement, pattern, length of the prefix.
-    stmt: u32,
-    pattern: u32,
-    service_len: u32,
-    start: u32,
-    end: u32,
-}
-
-impl StatementIndex {
-    /// Below this many statements, looking at each is as cheap as a lookup.
-    const MIN_STATEMENTS: usize = 4;
-
-    pub fn build(statements: &[crate::ast::Statement]) -> StatementIndex {
-        if statements.len() < Self::MIN_STATEMENTS {
-            return StatementIndex::default();
-        }
-        // (hash, stmt, pattern, service_len) for every literal service of every statement.
-        let mut named: Vec<(u32, u32, u32, u32)> = Vec::with_capacity(statements.len() * 2);
-        let mut always: Vec<u32> = Vec::new();
-        for (i, st) in statements.iter().enumerate() {
-            if st.action.negated || !st.action.set.literal_services() {
-                always.push(i as u32);
-                continue;
-            }
-            for (j, p) in st.action.actions.iter().enumerate() {
-                if let ActionMatch::Service {
-                    hash, service_len, ..
-                } = p.matcher
-                {
-                    named.push((hash, i as u32, j as u32, service_len));
-                }
-            }
-        }
-        let text = |&(_, st, p, len): &(u32, u32, u32, u32)| {
-            &statements[st as usize].action.actions[p as usize].lower[..len as usize]
-        };
-        named.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| text(a).cmp(text(b)))
-                .then(a.1.cmp(&b.1))
-        });
-        let mut index = Index {
-            order: Vec::with_capacity(named.len() + always.len() * 4),
-            ..Default::default()
-        };
-        let mut i = 0;
-        while i < named.len() {
-            let mut j = i;
-            while j < named.len() && named[j].0 == named[i].0 && text(&named[j]) == text(&named[i])
-            {
-                j += 1;
-            }
-            // Merge this service's statements (sorted, maybe repeated) with `always`.
-            let start = index.order.len() as u32;
-            let (mut a, mut b) = (i, 0);
-            let mut last = None;
-            while a < j || b < always.len() {
-                let next = if b >= always.len() || (a < j && named[a].1 < always[b]) {
-                    a += 1;
-                    named[a - 1].1
-                } else {
-                    b += 1;
-                    always[b - 1]
-                };
-                if last != Some(next) {
-                    index.order.push(next);
-                    last = Some(next);
-                }
-            }
-            let (hash, stmt, pattern, service_len) = named[i];
-            index.runs.push(ServiceRun {
-                hash,
-                stmt,
-                pattern,
-                service_len,
-                start,
-                end: index.order.len() as u32,
-            });
-            i = j;
-        }
-        let start = index.order.len() as u32;
-        index.order.extend_from_slice(&always);
-        index.always = (start, index.order.len() as u32);
-        StatementIndex(Some(Box::new(index)))
-    }
-
-    /// The statements that can match the action, in order; None: all of them.
-    #[inline]
-    pub fn candidates(
-        &self,
-        statements: &[crate::ast::Statement],
-        key: &ActionKey<'_>,
-    ) -> Option<&[u32]> {
-        let index = self.0.as_deref()?;
-        let (service, h) = key.service?;
-        let from = index.runs.partition_point(|r| r.hash < h);
-        for r in index.runs[from..].iter().take_while(|r| r.hash == h) {
-            let lower = &statements[r.stmt as usize].action.actions[r.pattern as usize].lower;
-            if eq_short(&lower.as_bytes()[..r.service_len as usize], service.as_bytes()) {
-                return Some(&index.order[r.start as usize..r.end as usize]);
-            }
-        }
-        Some(&index.order[index.always.0 as usize..index.always.1 as usize])
     }
 }
 
@@ -780,38 +689,6 @@ mod tests {
             prop_assert_eq!(Arn::parse(&t).map(|a| a.segments()), arn_by_splitn(&t));
         }
 
-        /// The statement index never hides a statement whose action list matches.
-        #[test]
-        fn statement_index_keeps_every_match(
-            sts in prop::collection::vec((any::<bool>(), prop::collection::vec(0..9usize, 1..4)), 1..12),
-            action in 0..6usize,
-        ) {
-            let patterns = ["s3:GetObject", "s3:*", "ec2:Describe*", "iam:PassRole", "*", "s3*:Get*", "sts:AssumeRole", "kms:*", "S3:get?bject"];
-            let actions = ["s3:GetObject", "ec2:DescribeInstances", "iam:PassRole", "sts:AssumeRole", "kms:Decrypt", "*"];
-            let body: Vec<String> = sts
-                .iter()
-                .map(|(negated, ps)| {
-                    let list: Vec<String> = ps.iter().map(|&i| format!("\"{}\"", patterns[i])).collect();
-                    format!(
-                        r#"{{"Effect":"Allow","{}":[{}],"Resource":"*"}}"#,
-                        if *negated { "NotAction" } else { "Action" },
-                        list.join(",")
-                    )
-                })
-                .collect();
-            let policy = crate::parse::parse_policy(&format!(r#"{{"Statement":[{}]}}"#, body.join(","))).unwrap();
-            let lower = actions[action].to_ascii_lowercase();
-            let key = ActionKey::new(&lower);
-            let candidates = policy.index.candidates(&policy.statements, &key);
-            if let Some(c) = candidates {
-                prop_assert!(c.windows(2).all(|w| w[0] < w[1]), "in order, once: {:?}", c);
-            }
-            for (i, st) in policy.statements.iter().enumerate() {
-                if st.action.matches(&key) {
-                    prop_assert!(candidates.is_none_or(|c| c.contains(&(i as u32))), "statement {} of {:?}", i, sts);
-                }
-            }
-        }
     }
 
     #[test]

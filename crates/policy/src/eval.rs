@@ -170,12 +170,12 @@ pub(crate) fn evaluate_prepared(
         deny: Expr::False,
     };
 
-    let mut each = |index: usize, st: &Statement| {
+    for (index, st) in policy.statements.iter().enumerate() {
         if !explain && st.effect == Effect::Allow && !want_allow {
-            return;
+            continue;
         }
         if !st.action.matches(&prep.action) {
-            return;
+            continue;
         }
         let grant = match role {
             PolicyRole::IdentityLike => Some(Grant::Direct),
@@ -185,7 +185,7 @@ pub(crate) fn evaluate_prepared(
                 None => None,
             },
         };
-        let Some(grant) = grant else { return };
+        let Some(grant) = grant else { continue };
         let slot = match (st.effect, grant) {
             (Effect::Deny, _) => &mut out.deny,
             (Effect::Allow, Grant::Direct) => &mut out.allow,
@@ -193,7 +193,7 @@ pub(crate) fn evaluate_prepared(
             (Effect::Allow, Grant::Account) => &mut out.allow_account,
         };
         if !explain && slot.is_true() {
-            return;
+            continue;
         }
 
         let resource = match &st.resource {
@@ -232,19 +232,6 @@ pub(crate) fn evaluate_prepared(
             });
         }
         slot.or_assign(applies);
-    };
-    // Only the statements that can match the action's service, when the policy is indexed.
-    match policy.index.candidates(&policy.statements, &prep.action) {
-        Some(candidates) => {
-            for &i in candidates {
-                each(i as usize, &policy.statements[i as usize]);
-            }
-        }
-        None => {
-            for (i, st) in policy.statements.iter().enumerate() {
-                each(i, st);
-            }
-        }
     }
     out
 }
