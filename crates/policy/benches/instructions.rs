@@ -43,7 +43,8 @@ fn main() {
         // A request of a caller whose context is prepared once (as the access crate does for
         // each principal), then decided: the graph builder's unit of work.
         "request" => {
-            let caller = trustgate_policy::PrincipalId::parse("arn:aws:iam::111111111111:role/ci").unwrap();
+            let caller =
+                trustgate_policy::PrincipalId::parse("arn:aws:iam::111111111111:role/ci").unwrap();
             let ctx = concrete.context.clone();
             for _ in 0..n {
                 let req = trustgate_policy::Request::for_principal(

@@ -6,9 +6,7 @@
 
 use std::fmt;
 
-use crate::compiled::{
-    ActionMatch, ActionSet, Compact, CompiledResource, PrincipalMatcher,
-};
+use crate::compiled::{ActionMatch, ActionSet, Compact, CompiledResource, PrincipalMatcher};
 
 /// A whole policy document: identity, resource, trust, boundary, session, SCP or RCP.
 #[derive(Clone, PartialEq)]
@@ -370,7 +368,9 @@ impl Condition {
             key_lower: key.to_ascii_lowercase(),
             key,
             has_variables: values.iter().any(|v| v.contains("${")),
-            plain: !values.iter().any(|v| v.as_bytes().contains(&crate::pattern::ESCAPE)),
+            plain: !values
+                .iter()
+                .any(|v| v.as_bytes().contains(&crate::pattern::ESCAPE)),
             values,
         }
     }

@@ -324,7 +324,10 @@ pub enum ArnPattern {
     /// An ARN with wildcards: each of the five segments after `arn:` matched on its own
     /// (the whole pattern is matched as one when the resource is not an ARN). `cuts` are the
     /// byte offsets of the four colons that end the first four segments.
-    Segments { kinds: [WildKind; 5], cuts: [u16; 4] },
+    Segments {
+        kinds: [WildKind; 5],
+        cuts: [u16; 4],
+    },
     /// Not an ARN, or no wildcard but escapes: the whole pattern as one wildcard pattern.
     Whole(WildKind),
     /// A pattern too long for the offsets above (64 KiB): matched the straightforward way.
@@ -477,14 +480,13 @@ impl PrincipalMatcher {
             return PrincipalMatcher::Nobody;
         };
         match arn.service {
-            "iam" if arn.resource == "root" => PrincipalMatcher::Account(span_of(value, arn.account)),
+            "iam" if arn.resource == "root" => {
+                PrincipalMatcher::Account(span_of(value, arn.account))
+            }
             "iam" if arn.resource.starts_with("user/") => PrincipalMatcher::User,
             "iam" if arn.resource.starts_with("role/") => PrincipalMatcher::Role {
                 account: span_of(value, arn.account),
-                name: span_of(
-                    value,
-                    arn.resource.rsplit('/').next().unwrap_or_default(),
-                ),
+                name: span_of(value, arn.resource.rsplit('/').next().unwrap_or_default()),
             },
             "sts" => PrincipalMatcher::Sts {
                 session: arn
@@ -530,9 +532,7 @@ impl PrincipalMatcher {
                     account: a,
                     role_name,
                     ..
-                } if a == at(value, account) && role_name == at(value, name) => {
-                    Some(Grant::Role)
-                }
+                } if a == at(value, account) && role_name == at(value, name) => Some(Grant::Role),
                 _ => None,
             },
             PrincipalMatcher::Sts { session } => match caller {
@@ -545,7 +545,7 @@ impl PrincipalMatcher {
                     Some([account, role, sess]) => (a == at(value, account)
                         && role_name == at(value, role)
                         && s == at(value, sess))
-                        .then_some(Grant::Direct),
+                    .then_some(Grant::Direct),
                     None => None,
                 },
                 PrincipalId::FederatedUser { arn, .. } if arn == value => Some(Grant::Direct),
@@ -678,7 +678,13 @@ mod tests {
     /// The straightforward ARN split that [`Arn::parse`] replaces.
     fn arn_by_splitn(s: &str) -> Option<[&str; 5]> {
         let mut parts = s.strip_prefix("arn:")?.splitn(5, ':');
-        Some([parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?])
+        Some([
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        ])
     }
 
     proptest! {
@@ -730,7 +736,10 @@ mod tests {
         let p = "arn:aws:iam::*:role/deploy-*";
         let c = ArnPattern::compile(p);
         assert!(matches!(c, ArnPattern::Segments { .. }));
-        assert!(c.matches(p, &ResourceKey::new("arn:aws:iam::222222222222:role/deploy-prod")));
+        assert!(c.matches(
+            p,
+            &ResourceKey::new("arn:aws:iam::222222222222:role/deploy-prod")
+        ));
         assert!(!c.matches(p, &ResourceKey::new("arn:aws:iam::222222222222:role/build")));
     }
 }

@@ -60,21 +60,21 @@ pub fn evaluate_condition(cond: &Condition, ctx: &Context, variables: bool) -> E
 
     // Resolve policy variables in the policy values first.
     let mut owned: Vec<String> = Vec::new();
-    let policy_values: &[String] = if variables && cond.has_variables && op.kind.supports_variables()
-    {
-        for v in &cond.values {
-            match substitute(v, ctx) {
-                Substituted::Unchanged(s) => owned.push(s.to_string()),
-                Substituted::Value(s) => owned.push(s),
-                // A value whose variable is missing matches nothing; the others still count.
-                Substituted::Missing => {}
-                Substituted::Unknown(_) => return residual(cond),
+    let policy_values: &[String] =
+        if variables && cond.has_variables && op.kind.supports_variables() {
+            for v in &cond.values {
+                match substitute(v, ctx) {
+                    Substituted::Unchanged(s) => owned.push(s.to_string()),
+                    Substituted::Value(s) => owned.push(s),
+                    // A value whose variable is missing matches nothing; the others still count.
+                    Substituted::Missing => {}
+                    Substituted::Unknown(_) => return residual(cond),
+                }
             }
-        }
-        &owned
-    } else {
-        &cond.values
-    };
+            &owned
+        } else {
+            &cond.values
+        };
 
     let positive = op.kind.positive();
     // Values as written, without escapes: `StringEquals` is plain equality (what

@@ -421,6 +421,9 @@ impl PolicyJsonString {
             .iter()
             .map(|s| statement_json(s, false).replacen('{', r#"{"Principal":"*","#, 1))
             .collect();
-        format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, body.join(","))
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            body.join(",")
+        )
     }
 }

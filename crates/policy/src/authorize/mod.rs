@@ -24,7 +24,9 @@ use serde::Serialize;
 use crate::arn::PrincipalId;
 use crate::ast::{Effect, Policy};
 use crate::context::Request;
-use crate::eval::{evaluate_prepared, Grant, PolicyResult, PolicyRole, Prepared, Slots, StatementHit};
+use crate::eval::{
+    evaluate_prepared, Grant, PolicyResult, PolicyRole, Prepared, Slots, StatementHit,
+};
 use crate::residual::{Atom, Expr, Literal};
 
 /// A policy as it takes part in a decision: with a label for explanations, or unknown
@@ -444,9 +446,7 @@ fn evaluate_layers_split<'s>(
 
     // Organization guardrails: every level must allow.
     let scp_ok = match &set.scps {
-        Some(levels) if applies_scps(&req.principal) => {
-            run.gate_levels(levels, Layer::Scp, false)
-        }
+        Some(levels) if applies_scps(&req.principal) => run.gate_levels(levels, Layer::Scp, false),
         _ => Expr::True,
     };
     if run.decided() {
