@@ -239,10 +239,20 @@ impl Request {
             ..
         } = self;
         let single = |s: &str| ContextValue::Single(s.to_string());
-        if !ctx.contains("aws:PrincipalArn") {
-            match p.principal_arn() {
-                Some(arn) => ctx.insert("aws:PrincipalArn", ContextValue::Single(arn)),
-                None => ctx.mark_absent("aws:principalarn"),
+        // (Callers with an ARN are those `principal_arn` names; the ARN is only built when
+        // the key is not given.)
+        let has_arn = matches!(
+            p,
+            PrincipalId::User { .. }
+                | PrincipalId::FederatedUser { .. }
+                | PrincipalId::RoleSession { .. }
+                | PrincipalId::Root { .. }
+        );
+        if !has_arn {
+            ctx.mark_absent("aws:principalarn");
+        } else if !ctx.contains("aws:PrincipalArn") {
+            if let Some(arn) = p.principal_arn() {
+                ctx.insert("aws:PrincipalArn", ContextValue::Single(arn));
             }
         }
         if let Some(acct) = p.account() {
@@ -308,6 +318,36 @@ mod tests {
         p.mark_absent("aws:principaltag/*");
         assert_eq!(p.get("aws:other"), Lookup::Unknown);
         assert_eq!(p.get("aws:PrincipalTag/team"), Lookup::Missing);
+    }
+
+    /// Filling the defaults into a context that already has them (a caller's prepared
+    /// context) changes nothing.
+    #[test]
+    fn default_keys_are_idempotent() {
+        for principal in [
+            "arn:aws:iam::111111111111:user/alice",
+            "arn:aws:iam::111111111111:role/ci",
+            "arn:aws:sts::111111111111:assumed-role/ci/s",
+            "arn:aws:iam::111111111111:root",
+            "arn:aws:sts::111111111111:federated-user/bob",
+            "lambda.amazonaws.com",
+            "arn:aws:iam::111111111111:saml-provider/idp",
+            "anonymous",
+        ] {
+            for ctx in [Context::new(), Context::partial()] {
+                let first =
+                    Request::new(principal, "s3:GetObject", "arn:aws:s3:::b/k", None, ctx).unwrap();
+                let again = Request::for_principal(
+                    first.principal.clone(),
+                    principal,
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/k",
+                    None,
+                    first.context.clone(),
+                );
+                assert_eq!(first.context, again.context, "{principal}");
+            }
+        }
     }
 
     #[test]
