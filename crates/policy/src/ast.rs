@@ -2,7 +2,8 @@
 //!
 //! Parsing (with precise errors) lives in [`crate::parse`]; this module only describes the
 //! shapes. Everything that matching needs often (lower-cased actions, condition keys, the
-//! principal kind) is normalized once here so evaluation does no allocation on the hot path.
+//! principal kind) is normalized once here, and the clauses carry their compiled forms
+//! ([`crate::compiled`]), so evaluation does no allocation on the hot path.
 
 use std::fmt;
 

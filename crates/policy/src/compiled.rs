@@ -451,7 +451,7 @@ pub enum PrincipalMatcher {
     Sts { session: Option<[Span; 3]> },
     /// Matches no caller (a canonical user, an unparsable or other-service ARN…).
     Nobody,
-    /// A value too long for [`Span`]: [`crate::eval::principal_grant`] decides.
+    /// A value too long for byte ranges of 16 bits: [`crate::eval::principal_grant`] decides.
     Slow,
 }
 
