@@ -14,20 +14,32 @@ pub struct Arn<'a> {
 
 impl<'a> Arn<'a> {
     /// Splits an ARN; None when it does not start with `arn:` or has fewer than six segments.
+    #[inline]
     pub fn parse(s: &'a str) -> Option<Arn<'a>> {
         let rest = s.strip_prefix("arn:")?;
-        let mut parts = rest.splitn(5, ':');
-        let partition = parts.next()?;
-        let service = parts.next()?;
-        let region = parts.next()?;
-        let account = parts.next()?;
-        let resource = parts.next()?;
+        // The first four colons end the first four segments (a plain scan: the segments
+        // before the resource are short).
+        let b = rest.as_bytes();
+        let mut cut = [0usize; 4];
+        let mut n = 0;
+        for (i, &c) in b.iter().enumerate() {
+            if c == b':' {
+                cut[n] = i;
+                n += 1;
+                if n == 4 {
+                    break;
+                }
+            }
+        }
+        if n < 4 {
+            return None;
+        }
         Some(Arn {
-            partition,
-            service,
-            region,
-            account,
-            resource,
+            partition: &rest[..cut[0]],
+            service: &rest[cut[0] + 1..cut[1]],
+            region: &rest[cut[1] + 1..cut[2]],
+            account: &rest[cut[2] + 1..cut[3]],
+            resource: &rest[cut[3] + 1..],
         })
     }
 
@@ -240,6 +252,9 @@ mod tests {
         assert_eq!(a.service, "lambda");
         assert_eq!(a.resource, "function:f:1");
         assert!(Arn::parse("arn:aws:s3").is_none());
+        assert!(Arn::parse("arn:aws:s3::").is_none());
+        let a = Arn::parse("arn:aws:s3:::").unwrap();
+        assert_eq!(a.segments(), ["aws", "s3", "", "", ""]);
         assert!(Arn::parse("s3:::bucket").is_none());
     }
 

@@ -2,16 +2,39 @@
 //!
 //! Parsing (with precise errors) lives in [`crate::parse`]; this module only describes the
 //! shapes. Everything that matching needs often (lower-cased actions, condition keys, the
-//! principal kind) is normalized once here so evaluation does no allocation on the hot path.
+//! principal kind) is normalized once here, and the clauses carry their compiled forms
+//! ([`crate::compiled`]), so evaluation does no allocation on the hot path.
 
 use std::fmt;
 
+use crate::compiled::{ActionMatch, ActionSet, Compact, CompiledResource, PrincipalMatcher};
+
 /// A whole policy document: identity, resource, trust, boundary, session, SCP or RCP.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Policy {
     pub version: Version,
     pub id: Option<String>,
     pub statements: Vec<Statement>,
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("version", &self.version)
+            .field("id", &self.id)
+            .field("statements", &self.statements)
+            .finish()
+    }
+}
+
+impl Policy {
+    pub fn new(version: Version, id: Option<String>, statements: Vec<Statement>) -> Self {
+        Policy {
+            version,
+            id,
+            statements,
+        }
+    }
 }
 
 /// The `Version` element. Policy variables are only substituted under `2012-10-17`.
@@ -75,13 +98,39 @@ impl Statement {
 }
 
 /// `Principal` (negated = false) or `NotPrincipal` (negated = true).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`PrincipalClause::new`], which also compiles the entries for evaluation; the
+/// fields are read-only by convention (changing them would leave the compiled form stale).
+#[derive(Clone, PartialEq)]
 pub struct PrincipalClause {
     pub negated: bool,
     pub principals: Vec<Principal>,
+    /// One compiled matcher per entry of `principals`.
+    pub(crate) matchers: Compact<PrincipalMatcher>,
+}
+
+impl fmt::Debug for PrincipalClause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrincipalClause")
+            .field("negated", &self.negated)
+            .field("principals", &self.principals)
+            .finish()
+    }
 }
 
 impl PrincipalClause {
+    pub fn new(negated: bool, principals: Vec<Principal>) -> Self {
+        let matchers = match principals.as_slice() {
+            [one] => Compact::One(PrincipalMatcher::compile(one)),
+            many => Compact::collect(many.iter().map(PrincipalMatcher::compile).collect()),
+        };
+        PrincipalClause {
+            negated,
+            principals,
+            matchers,
+        }
+    }
+
     /// True when the clause is `"*"` or contains `{"AWS": "*"}`: anyone.
     pub fn has_wildcard(&self) -> bool {
         self.principals.iter().any(|p| p.is_wildcard())
@@ -161,28 +210,77 @@ pub fn is_account_id(s: &str) -> bool {
 }
 
 /// `Action` (negated = false) or `NotAction` (negated = true).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`ActionClause::new`], which also compiles the patterns (grouped by service) for
+/// evaluation; the fields are read-only by convention.
+#[derive(Clone, PartialEq)]
 pub struct ActionClause {
     pub negated: bool,
     pub actions: Vec<ActionPattern>,
+    pub(crate) set: ActionSet,
+}
+
+impl fmt::Debug for ActionClause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActionClause")
+            .field("negated", &self.negated)
+            .field("actions", &self.actions)
+            .finish()
+    }
+}
+
+impl ActionClause {
+    pub fn new(negated: bool, actions: Vec<ActionPattern>) -> Self {
+        let set = ActionSet::compile(&actions);
+        ActionClause {
+            negated,
+            actions,
+            set,
+        }
+    }
+
+    /// Whether the clause covers the request's action (lower-cased and split once per
+    /// request in `key`), `NotAction` included.
+    #[inline]
+    pub fn matches(&self, key: &crate::compiled::ActionKey<'_>) -> bool {
+        self.set.matches(&self.actions, key) != self.negated
+    }
 }
 
 /// An action pattern such as `s3:Get*` or `*`. Matching is case-insensitive, so the
-/// lower-cased form is kept next to what was written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// lower-cased form is kept next to what was written, with its compiled form.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ActionPattern {
     pub raw: String,
     pub lower: String,
     /// Whether it has `*` or `?` (known once, not scanned for on every match).
     pub wildcard: bool,
+    pub(crate) matcher: ActionMatch,
+}
+
+impl fmt::Debug for ActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActionPattern")
+            .field("raw", &self.raw)
+            .field("lower", &self.lower)
+            .field("wildcard", &self.wildcard)
+            .finish()
+    }
 }
 
 impl ActionPattern {
     pub fn new(raw: &str) -> Self {
+        Self::from_string(raw.to_string())
+    }
+    /// [`ActionPattern::new`] taking the text by value (one allocation less).
+    pub fn from_string(raw: String) -> Self {
+        let lower = raw.to_ascii_lowercase();
+        let wildcard = raw.bytes().any(|b| matches!(b, b'*' | b'?'));
         ActionPattern {
-            raw: raw.to_string(),
-            lower: raw.to_ascii_lowercase(),
-            wildcard: raw.contains(['*', '?']),
+            matcher: ActionMatch::compile(&lower, wildcard),
+            lower,
+            wildcard,
+            raw,
         }
     }
     /// The service prefix (`s3` of `s3:GetObject`), or None for `*`.
@@ -196,16 +294,48 @@ impl ActionPattern {
 
 /// `Resource` (negated = false) or `NotResource` (negated = true). Patterns are ARNs with
 /// `*`/`?` wildcards and (under 2012-10-17) policy variables; matching is case-sensitive.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`ResourceClause::new`], which also compiles the patterns; the fields are
+/// read-only by convention.
+#[derive(Clone, PartialEq)]
 pub struct ResourceClause {
     pub negated: bool,
     pub resources: Vec<String>,
     /// Whether any pattern holds a `${…}` policy variable.
     pub variables: bool,
+    /// One compiled pattern per entry of `resources`.
+    pub(crate) compiled: Compact<CompiledResource>,
+}
+
+impl fmt::Debug for ResourceClause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResourceClause")
+            .field("negated", &self.negated)
+            .field("resources", &self.resources)
+            .field("variables", &self.variables)
+            .finish()
+    }
+}
+
+impl ResourceClause {
+    pub fn new(negated: bool, resources: Vec<String>) -> Self {
+        let compiled = match resources.as_slice() {
+            [one] => Compact::One(CompiledResource::compile(one)),
+            many => Compact::collect(many.iter().map(|r| CompiledResource::compile(r)).collect()),
+        };
+        ResourceClause {
+            negated,
+            variables: compiled.as_slice().iter().any(|c| c.has_variable),
+            resources,
+            compiled,
+        }
+    }
 }
 
 /// One (operator, key, values) triple from a `Condition` block.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Built with [`Condition::new`]; the fields are read-only by convention.
+#[derive(Clone, PartialEq)]
 pub struct Condition {
     pub operator: Operator,
     /// The key as written (for messages).
@@ -215,6 +345,36 @@ pub struct Condition {
     /// The values; several values are ORed (for negated operators: none may match).
     /// JSON numbers and booleans are kept in their textual form, as AWS does.
     pub values: Vec<String>,
+    /// Whether some value holds `${` (a policy variable, for the operators that have them).
+    pub(crate) has_variables: bool,
+    /// Whether no value holds the escape byte (NUL): `StringEquals` is then plain equality.
+    pub(crate) plain: bool,
+}
+
+impl fmt::Debug for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Condition")
+            .field("operator", &self.operator)
+            .field("key", &self.key)
+            .field("key_lower", &self.key_lower)
+            .field("values", &self.values)
+            .finish()
+    }
+}
+
+impl Condition {
+    pub fn new(operator: Operator, key: String, values: Vec<String>) -> Self {
+        Condition {
+            operator,
+            key_lower: key.to_ascii_lowercase(),
+            key,
+            has_variables: values.iter().any(|v| v.contains("${")),
+            plain: !values
+                .iter()
+                .any(|v| v.as_bytes().contains(&crate::pattern::ESCAPE)),
+            values,
+        }
+    }
 }
 
 /// A condition operator with its `IfExists` suffix and set qualifier.

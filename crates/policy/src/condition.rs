@@ -60,26 +60,30 @@ pub fn evaluate_condition(cond: &Condition, ctx: &Context, variables: bool) -> E
 
     // Resolve policy variables in the policy values first.
     let mut owned: Vec<String> = Vec::new();
-    let policy_values: &[String] = if variables
-        && op.kind.supports_variables()
-        && cond.values.iter().any(|v| v.contains("${"))
-    {
-        for v in &cond.values {
-            match substitute(v, ctx) {
-                Substituted::Unchanged(s) => owned.push(s.to_string()),
-                Substituted::Value(s) => owned.push(s),
-                // A value whose variable is missing matches nothing; the others still count.
-                Substituted::Missing => {}
-                Substituted::Unknown(_) => return residual(cond),
+    let policy_values: &[String] =
+        if variables && cond.has_variables && op.kind.supports_variables() {
+            for v in &cond.values {
+                match substitute(v, ctx) {
+                    Substituted::Unchanged(s) => owned.push(s.to_string()),
+                    Substituted::Value(s) => owned.push(s),
+                    // A value whose variable is missing matches nothing; the others still count.
+                    Substituted::Missing => {}
+                    Substituted::Unknown(_) => return residual(cond),
+                }
             }
-        }
-        &owned
-    } else {
-        &cond.values
-    };
+            &owned
+        } else {
+            &cond.values
+        };
 
     let positive = op.kind.positive();
+    // Values as written, without escapes: `StringEquals` is plain equality (what
+    // `literal_eq` finds after looking for escapes).
+    let plain_equals = positive == OperatorKind::StringEquals && cond.plain && owned.is_empty();
     let value_matches = |request_value: &str| -> bool {
+        if plain_equals {
+            return policy_values.iter().any(|pv| pv == request_value);
+        }
         policy_values
             .iter()
             .any(|pv| positive_match(positive, pv, request_value))
@@ -286,12 +290,11 @@ mod tests {
     use crate::ast::Operator;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
-        Condition {
-            operator: Operator::parse(op).unwrap(),
-            key: key.into(),
-            key_lower: key.to_ascii_lowercase(),
-            values: values.iter().map(|s| s.to_string()).collect(),
-        }
+        Condition::new(
+            Operator::parse(op).unwrap(),
+            key.into(),
+            values.iter().map(|s| s.to_string()).collect(),
+        )
     }
 
     fn ctx(pairs: &[(&str, &str)]) -> Context {

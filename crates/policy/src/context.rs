@@ -78,12 +78,11 @@ impl Context {
 
     /// Sets a key (replacing any previous value).
     pub fn insert(&mut self, key: &str, value: ContextValue) {
-        let lower = key.to_ascii_lowercase();
         let entries = Arc::make_mut(&mut self.entries);
-        if let Some(e) = entries.iter_mut().find(|e| e.0 == lower) {
+        if let Some(e) = entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(key)) {
             e.2 = value;
         } else {
-            entries.push((lower, key.to_string(), value));
+            entries.push((key.to_ascii_lowercase(), key.to_string(), value));
         }
     }
 
@@ -101,9 +100,10 @@ impl Context {
     /// Marks a key (or a prefix ending in `*`) as known to be absent in partial evaluation.
     pub fn mark_absent(&mut self, key: &str) {
         if let Absent::Unknown { known_absent } = &mut self.absent {
-            let key = key.to_ascii_lowercase();
-            if !known_absent.contains(&key) {
-                Arc::make_mut(known_absent).push(key);
+            // Checked without allocating: one caller's context is reused for many requests,
+            // and the key is usually there already.
+            if !known_absent.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                Arc::make_mut(known_absent).push(key.to_ascii_lowercase());
             }
         }
     }
@@ -228,33 +228,59 @@ impl Request {
         }
     }
 
-    /// Fills in the keys AWS always sets for the caller, unless given explicitly.
+    /// Fills in the keys AWS always sets for the caller, unless given explicitly. (A caller's
+    /// context is usually prepared once with these already in: then this allocates nothing
+    /// but the `aws:ResourceAccount` value.)
     fn fill_default_keys(&mut self) {
-        let p = self.principal.clone();
-        let ctx = &mut self.context;
+        let Request {
+            principal: p,
+            context: ctx,
+            resource_account,
+            ..
+        } = self;
         let single = |s: &str| ContextValue::Single(s.to_string());
-        if let Some(arn) = p.principal_arn() {
-            ctx.insert_default("aws:PrincipalArn", ContextValue::Single(arn));
-        } else {
+        // (Callers with an ARN are those `principal_arn` names; the ARN is only built when
+        // the key is not given.)
+        let has_arn = matches!(
+            p,
+            PrincipalId::User { .. }
+                | PrincipalId::FederatedUser { .. }
+                | PrincipalId::RoleSession { .. }
+                | PrincipalId::Root { .. }
+        );
+        if !has_arn {
             ctx.mark_absent("aws:principalarn");
+        } else if !ctx.contains("aws:PrincipalArn") {
+            if let Some(arn) = p.principal_arn() {
+                ctx.insert("aws:PrincipalArn", ContextValue::Single(arn));
+            }
         }
         if let Some(acct) = p.account() {
-            if !matches!(p, PrincipalId::Federated { .. }) {
-                ctx.insert_default("aws:PrincipalAccount", single(acct));
+            if !matches!(p, PrincipalId::Federated { .. }) && !ctx.contains("aws:PrincipalAccount")
+            {
+                ctx.insert("aws:PrincipalAccount", single(acct));
             }
         }
-        ctx.insert_default("aws:PrincipalType", single(p.principal_type()));
-        let is_service = matches!(p, PrincipalId::Service { .. });
-        ctx.insert_default(
-            "aws:PrincipalIsAWSService",
-            single(if is_service { "true" } else { "false" }),
-        );
-        match &p {
+        if !ctx.contains("aws:PrincipalType") {
+            ctx.insert("aws:PrincipalType", single(p.principal_type()));
+        }
+        if !ctx.contains("aws:PrincipalIsAWSService") {
+            let is_service = matches!(p, PrincipalId::Service { .. });
+            ctx.insert(
+                "aws:PrincipalIsAWSService",
+                single(if is_service { "true" } else { "false" }),
+            );
+        }
+        match &*p {
             PrincipalId::User { name, .. } => {
-                ctx.insert_default("aws:username", single(name));
+                if !ctx.contains("aws:username") {
+                    ctx.insert("aws:username", single(name));
+                }
             }
             PrincipalId::Service { name } => {
-                ctx.insert_default("aws:PrincipalServiceName", single(name));
+                if !ctx.contains("aws:PrincipalServiceName") {
+                    ctx.insert("aws:PrincipalServiceName", single(name));
+                }
                 ctx.mark_absent("aws:username");
                 ctx.mark_absent("aws:principaltag/*");
             }
@@ -270,7 +296,7 @@ impl Request {
                 ctx.mark_absent("aws:username");
             }
         }
-        if let Some(acct) = &self.resource_account {
+        if let Some(acct) = resource_account {
             if !ctx.contains("aws:ResourceAccount") {
                 ctx.resource_account = Some(ContextValue::Single(acct.clone()));
             }
@@ -292,6 +318,36 @@ mod tests {
         p.mark_absent("aws:principaltag/*");
         assert_eq!(p.get("aws:other"), Lookup::Unknown);
         assert_eq!(p.get("aws:PrincipalTag/team"), Lookup::Missing);
+    }
+
+    /// Filling the defaults into a context that already has them (a caller's prepared
+    /// context) changes nothing.
+    #[test]
+    fn default_keys_are_idempotent() {
+        for principal in [
+            "arn:aws:iam::111111111111:user/alice",
+            "arn:aws:iam::111111111111:role/ci",
+            "arn:aws:sts::111111111111:assumed-role/ci/s",
+            "arn:aws:iam::111111111111:root",
+            "arn:aws:sts::111111111111:federated-user/bob",
+            "lambda.amazonaws.com",
+            "arn:aws:iam::111111111111:saml-provider/idp",
+            "anonymous",
+        ] {
+            for ctx in [Context::new(), Context::partial()] {
+                let first =
+                    Request::new(principal, "s3:GetObject", "arn:aws:s3:::b/k", None, ctx).unwrap();
+                let again = Request::for_principal(
+                    first.principal.clone(),
+                    principal,
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/k",
+                    None,
+                    first.context.clone(),
+                );
+                assert_eq!(first.context, again.context, "{principal}");
+            }
+        }
     }
 
     #[test]

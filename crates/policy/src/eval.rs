@@ -6,9 +6,10 @@ use crate::arn::{Arn, PrincipalId};
 use crate::ast::{
     Effect, Policy, Principal, PrincipalClause, PrincipalKind, ResourceClause, Statement,
 };
+use crate::compiled::{account_grant, ActionKey, ResourceKey};
 use crate::condition::evaluate_condition;
 use crate::context::Request;
-use crate::pattern::{action_pattern_matches, arn_matches};
+use crate::pattern::arn_matches;
 use crate::residual::{Atom, Expr};
 use crate::variables::{substitute, Substituted};
 
@@ -77,6 +78,25 @@ impl PolicyResult {
     }
 }
 
+/// A request made ready for matching: its action split into service and name, its resource
+/// ARN into segments. Built once per decision and shared by every policy of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Prepared<'r> {
+    pub req: &'r Request,
+    pub action: ActionKey<'r>,
+    pub resource: ResourceKey<'r>,
+}
+
+impl<'r> Prepared<'r> {
+    pub fn new(req: &'r Request) -> Prepared<'r> {
+        Prepared {
+            req,
+            action: ActionKey::new(&req.action_lower),
+            resource: ResourceKey::new(&req.resource),
+        }
+    }
+}
+
 /// Evaluates `policy` for `req`.
 pub fn evaluate_policy(
     policy: &Policy,
@@ -84,16 +104,77 @@ pub fn evaluate_policy(
     role: PolicyRole,
     explain: bool,
 ) -> PolicyResult {
-    let vars = policy.version.supports_variables();
-    // Folded as we go: with everything known these stay constants and nothing allocates.
-    let mut allow = Expr::False;
-    let mut allow_role = Expr::False;
-    let mut allow_account = Expr::False;
-    let mut deny = Expr::False;
     let mut hits = Vec::new();
+    let s = evaluate_prepared(
+        policy,
+        &Prepared::new(req),
+        role,
+        explain.then_some(&mut hits),
+        true,
+    );
+    PolicyResult {
+        allow: s.allow,
+        allow_role: s.allow_role,
+        allow_account: s.allow_account,
+        deny: s.deny,
+        hits,
+    }
+}
+
+/// What one policy says about a request: [`PolicyResult`] without the explanation.
+#[derive(Debug)]
+pub(crate) struct Slots {
+    pub allow: Expr,
+    pub allow_role: Expr,
+    pub allow_account: Expr,
+    pub deny: Expr,
+}
+
+impl Slots {
+    /// The allow slots (direct, role, account); the deny slot is dropped.
+    #[inline]
+    pub fn into_allows(self) -> (Expr, Expr, Expr) {
+        self.deny.discard();
+        (self.allow, self.allow_role, self.allow_account)
+    }
+
+    /// The direct allow slot alone (identity-like policies only fill that one).
+    #[inline]
+    pub fn into_allow(self) -> Expr {
+        self.deny.discard();
+        self.allow_role.discard();
+        self.allow_account.discard();
+        self.allow
+    }
+}
+
+/// The evaluation of one policy. With `hits`, every statement that matched action and
+/// principal is recorded (explanations), and every statement is evaluated; without, an Allow
+/// statement is skipped when its result can no longer change the outcome (its slot already
+/// holds, or `want_allow` is false because some other layer already rules the request out).
+pub(crate) fn evaluate_prepared(
+    policy: &Policy,
+    prep: &Prepared<'_>,
+    role: PolicyRole,
+    mut hits: Option<&mut Vec<StatementHit>>,
+    want_allow: bool,
+) -> Slots {
+    let req = prep.req;
+    let vars = policy.version.supports_variables();
+    let explain = hits.is_some();
+    // Folded as we go: with everything known these stay constants and nothing allocates.
+    let mut out = Slots {
+        allow: Expr::False,
+        allow_role: Expr::False,
+        allow_account: Expr::False,
+        deny: Expr::False,
+    };
 
     for (index, st) in policy.statements.iter().enumerate() {
-        if !statement_action_matches(st, &req.action_lower) {
+        if !explain && st.effect == Effect::Allow && !want_allow {
+            continue;
+        }
+        if !st.action.matches(&prep.action) {
             continue;
         }
         let grant = match role {
@@ -105,9 +186,18 @@ pub fn evaluate_policy(
             },
         };
         let Some(grant) = grant else { continue };
+        let slot = match (st.effect, grant) {
+            (Effect::Deny, _) => &mut out.deny,
+            (Effect::Allow, Grant::Direct) => &mut out.allow,
+            (Effect::Allow, Grant::Role) => &mut out.allow_role,
+            (Effect::Allow, Grant::Account) => &mut out.allow_account,
+        };
+        if !explain && slot.is_true() {
+            continue;
+        }
 
         let resource = match &st.resource {
-            Some(clause) => resource_clause_matches(clause, &req.resource, req, vars),
+            Some(clause) => resource_clause_matches_prepared(clause, prep, vars),
             None => Expr::True,
         };
         let mut why_not = None;
@@ -122,6 +212,7 @@ pub fn evaluate_policy(
                     if explain {
                         why_not = Some(format!("condition {} {} is not met", c.operator, c.key));
                     }
+                    acc.discard();
                     acc = Expr::False;
                     break;
                 }
@@ -130,7 +221,7 @@ pub fn evaluate_policy(
             acc
         };
 
-        if explain {
+        if let Some(hits) = hits.as_deref_mut() {
             hits.push(StatementHit {
                 index,
                 sid: st.sid.clone(),
@@ -140,36 +231,14 @@ pub fn evaluate_policy(
                 not_applied_because: why_not,
             });
         }
-        if applies.is_false() {
-            continue;
-        }
-        let slot = match (st.effect, grant) {
-            (Effect::Deny, _) => &mut deny,
-            (Effect::Allow, Grant::Direct) => &mut allow,
-            (Effect::Allow, Grant::Role) => &mut allow_role,
-            (Effect::Allow, Grant::Account) => &mut allow_account,
-        };
-        if !slot.is_true() {
-            *slot = std::mem::replace(slot, Expr::False).or(applies);
-        }
+        slot.or_assign(applies);
     }
-    PolicyResult {
-        allow,
-        allow_role,
-        allow_account,
-        deny,
-        hits,
-    }
+    out
 }
 
 /// Whether the statement's Action/NotAction covers the (lower-cased) action.
 pub fn statement_action_matches(st: &Statement, action_lower: &str) -> bool {
-    let any = st
-        .action
-        .actions
-        .iter()
-        .any(|a| action_pattern_matches(a, action_lower));
-    any != st.action.negated
+    st.action.matches(&ActionKey::new(action_lower))
 }
 
 /// Resource/NotResource against the request's resource, substituting policy variables.
@@ -179,11 +248,25 @@ pub fn resource_clause_matches(
     req: &Request,
     vars: bool,
 ) -> Expr {
+    let prep = Prepared {
+        req,
+        action: ActionKey::new(&req.action_lower),
+        resource: ResourceKey::new(resource),
+    };
+    resource_clause_matches_prepared(clause, &prep, vars)
+}
+
+fn resource_clause_matches_prepared(
+    clause: &ResourceClause,
+    prep: &Prepared<'_>,
+    vars: bool,
+) -> Expr {
+    let resource = prep.resource.text;
     let mut residuals = Vec::new();
     let mut matched = false;
-    for pattern in &clause.resources {
-        let m = if vars && clause.variables && pattern.contains("${") {
-            match substitute(pattern, &req.context) {
+    for (pattern, compiled) in clause.resources.iter().zip(clause.compiled.as_slice()) {
+        let m = if vars && compiled.has_variable {
+            match substitute(pattern, &prep.req.context) {
                 Substituted::Unchanged(p) => arn_matches(p, resource),
                 Substituted::Value(p) => arn_matches(&p, resource),
                 Substituted::Missing => false,
@@ -196,7 +279,7 @@ pub fn resource_clause_matches(
                 }
             }
         } else {
-            arn_matches(pattern, resource)
+            compiled.matcher.matches(pattern, &prep.resource)
         };
         if m {
             matched = true;
@@ -205,6 +288,8 @@ pub fn resource_clause_matches(
     }
     let positive = if matched {
         Expr::True
+    } else if residuals.is_empty() {
+        Expr::False
     } else {
         Expr::any(residuals)
     };
@@ -222,18 +307,22 @@ fn principal_clause_grant(
     effect: Effect,
 ) -> Option<Grant> {
     if !clause.negated {
-        return clause
-            .principals
-            .iter()
-            .filter_map(|p| principal_grant(p, &req.principal))
-            .max();
+        let mut best = None;
+        for (m, p) in clause.matchers.as_slice().iter().zip(&clause.principals) {
+            match m.grant(p, &req.principal) {
+                // The strongest grant: nothing can do better.
+                Some(Grant::Direct) => return Some(Grant::Direct),
+                g => best = best.max(g),
+            }
+        }
+        return best;
     }
     // NotPrincipal: the statement applies to everyone the list does not exclude. AWS
     // always applies a Deny with NotPrincipal to callers that have a permissions boundary.
     if effect == Effect::Deny && req.has_permission_boundary {
         return Some(Grant::Direct);
     }
-    if not_principal_excludes(&clause.principals, &req.principal) {
+    if not_principal_excludes(clause, &req.principal) {
         None
     } else {
         Some(Grant::Direct)
@@ -242,28 +331,30 @@ fn principal_clause_grant(
 
 /// Whether a NotPrincipal list exempts the caller: it must name the caller itself and, for
 /// principals inside an account, that account too (AWS evaluates both).
-fn not_principal_excludes(list: &[Principal], caller: &PrincipalId) -> bool {
-    let direct = list.iter().any(|p| {
-        matches!(
-            principal_grant(p, caller),
-            Some(Grant::Direct | Grant::Role)
-        )
-    });
+fn not_principal_excludes(clause: &PrincipalClause, caller: &PrincipalId) -> bool {
+    let grants = || {
+        clause
+            .matchers
+            .as_slice()
+            .iter()
+            .zip(&clause.principals)
+            .map(|(m, p)| m.grant(p, caller))
+    };
+    let direct = grants().any(|g| matches!(g, Some(Grant::Direct | Grant::Role)));
     match caller {
-        PrincipalId::Root { .. } => list.iter().any(|p| principal_grant(p, caller).is_some()),
+        PrincipalId::Root { .. } => grants().any(|g| g.is_some()),
         PrincipalId::User { .. }
         | PrincipalId::RoleSession { .. }
         | PrincipalId::FederatedUser { .. } => {
-            direct
-                && list
-                    .iter()
-                    .any(|p| principal_grant(p, caller) == Some(Grant::Account))
+            direct && grants().any(|g| g == Some(Grant::Account))
         }
         _ => direct,
     }
 }
 
-/// How one Principal entry names the caller, if it does.
+/// How one Principal entry names the caller, if it does. (The straightforward form: the
+/// evaluator uses the entries compiled at parse time,
+/// [`crate::compiled::PrincipalMatcher`], which agree.)
 pub fn principal_grant(p: &Principal, caller: &PrincipalId) -> Option<Grant> {
     if p.is_wildcard() {
         return Some(Grant::Direct);
@@ -319,21 +410,6 @@ fn aws_principal_grant(value: &str, caller: &PrincipalId) -> Option<Grant> {
         }
         ("sts", PrincipalId::FederatedUser { arn: fed_arn, .. }) => {
             (fed_arn == value).then_some(Grant::Direct)
-        }
-        _ => None,
-    }
-}
-
-fn account_grant(account: &str, caller: &PrincipalId) -> Option<Grant> {
-    match caller {
-        // Naming the root names the root user itself directly.
-        PrincipalId::Root { account: a } if a == account => Some(Grant::Direct),
-        PrincipalId::User { account: a, .. }
-        | PrincipalId::RoleSession { account: a, .. }
-        | PrincipalId::FederatedUser { account: a, .. }
-            if a == account =>
-        {
-            Some(Grant::Account)
         }
         _ => None,
     }

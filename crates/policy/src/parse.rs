@@ -171,20 +171,51 @@ impl<'de> Visitor<'de> for PolicyVisitor {
         }
         let statements =
             statements.ok_or_else(|| de::Error::custom("the policy has no `Statement` element"))?;
-        Ok(Policy {
-            version: version.unwrap_or(Version::Unspecified),
+        Ok(Policy::new(
+            version.unwrap_or(Version::Unspecified),
             id,
             statements,
-        })
+        ))
     }
 }
 
-/// A map key read as an owned string (keys may be escaped in JSON).
-struct FieldName(String);
+/// A short string (element names, `Effect` and `Version` values): borrowed from the input
+/// when it can be (no escapes, a slice input), so reading it allocates nothing.
+struct FieldName<'de>(Short<'de>);
 
-impl<'de> Deserialize<'de> for FieldName {
+struct Short<'de>(std::borrow::Cow<'de, str>);
+
+impl Short<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Short<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(FieldName)
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Short<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Short<'de>, E> {
+                Ok(Short(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Short<'de>, E> {
+                Ok(Short(std::borrow::Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Short<'de>, E> {
+                Ok(Short(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Short::deserialize(d).map(FieldName)
     }
 }
 
@@ -192,7 +223,7 @@ struct VersionDe(Version);
 
 impl<'de> Deserialize<'de> for VersionDe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = Short::deserialize(d)?;
         match s.as_str() {
             "2012-10-17" => Ok(VersionDe(Version::V2012_10_17)),
             "2008-10-17" => Ok(VersionDe(Version::V2008_10_17)),
@@ -296,10 +327,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
                         return Err(both_error(prev.negated, negated, "Principal", "NotPrincipal"));
                     }
                     let principals = map.next_value::<PrincipalsDe>()?.0;
-                    principal = Some(PrincipalClause {
-                        negated,
-                        principals,
-                    });
+                    principal = Some(PrincipalClause::new(negated, principals));
                 }
                 k @ ("Action" | "NotAction") => {
                     let negated = k == "NotAction";
@@ -317,7 +345,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
                             "`{k}` is empty: a statement must name at least one action"
                         )));
                     }
-                    action = Some(ActionClause { negated, actions });
+                    action = Some(ActionClause::new(negated, actions));
                 }
                 k @ ("Resource" | "NotResource") => {
                     let negated = k == "NotResource";
@@ -335,12 +363,7 @@ impl<'de> Visitor<'de> for StatementVisitor {
                             "`{k}` is empty: name at least one resource or \"*\""
                         )));
                     }
-                    let variables = resources.iter().any(|r| r.contains("${"));
-                    resource = Some(ResourceClause {
-                        negated,
-                        resources,
-                        variables,
-                    });
+                    resource = Some(ResourceClause::new(negated, resources));
                 }
                 "Condition" => {
                     if conditions.is_some() {
@@ -400,7 +423,7 @@ struct EffectDe(Effect);
 
 impl<'de> Deserialize<'de> for EffectDe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = Short::deserialize(d)?;
         match s.as_str() {
             "Allow" => Ok(EffectDe(Effect::Allow)),
             "Deny" => Ok(EffectDe(Effect::Deny)),
@@ -417,7 +440,7 @@ impl<'de> Deserialize<'de> for ActionDe {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         validate_action(&s).map_err(de::Error::custom)?;
-        Ok(ActionDe(ActionPattern::new(&s)))
+        Ok(ActionDe(ActionPattern::from_string(s)))
     }
 }
 
@@ -556,7 +579,7 @@ impl<'de> Deserialize<'de> for ConditionsDe {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConditionsDe, A::Error> {
                 let mut out = Vec::new();
                 while let Some(key) = map.next_key::<FieldName>()? {
-                    let operator = Operator::parse(&key.0);
+                    let operator = Operator::parse(key.0.as_str());
                     let block = map.next_value::<ConditionBlockDe>()?;
                     // IAM tolerates an unknown operator with no keys (it constrains nothing).
                     let Some(operator) = operator else {
@@ -565,16 +588,11 @@ impl<'de> Deserialize<'de> for ConditionsDe {
                         }
                         return Err(de::Error::custom(format_args!(
                             "unknown condition operator `{}` (expected e.g. StringEquals, ArnLike, IpAddress, Bool, Null, with optional IfExists suffix and ForAllValues:/ForAnyValue: prefix)",
-                            key.0
+                            key.0.as_str()
                         )));
                     };
                     for (k, values) in block.0 {
-                        out.push(Condition {
-                            operator,
-                            key_lower: k.to_ascii_lowercase(),
-                            key: k,
-                            values,
-                        });
+                        out.push(Condition::new(operator, k, values));
                     }
                 }
                 Ok(ConditionsDe(out))
@@ -599,12 +617,12 @@ impl<'de> Deserialize<'de> for ConditionBlockDe {
                 mut map: A,
             ) -> Result<ConditionBlockDe, A::Error> {
                 let mut out = Vec::new();
-                while let Some(key) = map.next_key::<FieldName>()? {
-                    if key.0.is_empty() {
+                while let Some(key) = map.next_key::<String>()? {
+                    if key.is_empty() {
                         return Err(de::Error::custom("a condition key is the empty string"));
                     }
                     let values = map.next_value::<OneOrMany<ScalarDe>>()?.0;
-                    out.push((key.0, values.into_iter().map(|v| v.0).collect()));
+                    out.push((key, values.into_iter().map(|v| v.0).collect()));
                 }
                 Ok(ConditionBlockDe(out))
             }

@@ -51,8 +51,11 @@ fn eq(a: u8, b: u8, ci: bool) -> bool {
 
 /// Matches `text` against an IAM wildcard `pattern`; `case_insensitive` folds ASCII case.
 pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let p = pattern.as_bytes();
-    let t = text.as_bytes();
+    wildcard_match_bytes(pattern.as_bytes(), text.as_bytes(), case_insensitive)
+}
+
+/// [`wildcard_match`] on bytes; `t` must be UTF-8 (`?` and `*` step over whole characters).
+fn wildcard_match_bytes(p: &[u8], t: &[u8], case_insensitive: bool) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     // Where to resume after the last `*`: (pattern index after it, text index it covers to).
     let mut star: Option<(usize, usize)> = None;
@@ -176,6 +179,56 @@ pub fn arn_matches(pattern: &str, arn: &str) -> bool {
             .zip(a.segments().iter())
             .all(|(ps, as_)| wildcard_match(ps, as_, false)),
         _ => wildcard_match(pattern, arn, false),
+    }
+}
+
+/// What kind of wildcard pattern a string is, found once (at parse time) so that matching
+/// takes the cheapest test that gives the same answers as [`wildcard_match`]
+/// (case-sensitive): most IAM patterns are `*`, a literal, or a literal followed by `*`,
+/// and those need no backtracking matcher at all. It holds no text (one byte): the pattern
+/// is passed again to [`WildKind::matches`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WildKind {
+    /// Only `*`s: matches everything.
+    Any,
+    /// No wildcard and no escape: the text must be exactly the pattern.
+    Literal,
+    /// A literal (no wildcard, no escape) followed by `*`s: a prefix test.
+    Prefix,
+    /// Anything else: [`wildcard_match`].
+    General,
+}
+
+impl WildKind {
+    pub fn of(pattern: &str) -> WildKind {
+        let p = pattern.as_bytes();
+        if !p.is_empty() && p.iter().all(|&c| c == b'*') {
+            return WildKind::Any;
+        }
+        let special = |c: &u8| matches!(*c, b'*' | b'?' | ESCAPE);
+        if !p.iter().any(special) {
+            return WildKind::Literal;
+        }
+        let lit = p.len() - p.iter().rev().take_while(|&&c| c == b'*').count();
+        if lit < p.len() && !p[..lit].iter().any(special) {
+            return WildKind::Prefix;
+        }
+        WildKind::General
+    }
+
+    /// Same answer as `wildcard_match(pattern, text, false)`, for the pattern classified.
+    #[inline]
+    pub fn matches(self, pattern: &str, text: &str) -> bool {
+        let p = pattern.as_bytes();
+        match self {
+            WildKind::Any => true,
+            WildKind::Literal => p == text.as_bytes(),
+            WildKind::Prefix => {
+                let lit = p.len() - p.iter().rev().take_while(|&&c| c == b'*').count();
+                text.as_bytes().starts_with(&p[..lit])
+            }
+            WildKind::General => wildcard_match_bytes(p, text.as_bytes(), false),
+        }
     }
 }
 

@@ -209,17 +209,38 @@ impl EvalCase {
 /// Reads an `eval` input (one case object, or an array of cases) and calls `each` for every
 /// case as soon as it is parsed, so arrays of any length stream. `each` gets the index (None
 /// for a single object) and the case. Stops at the first malformed case with its position.
+///
+/// An array is read in chunks; each element is found by a light scan (strings, nesting) and
+/// parsed from memory with serde_json's slice reader, which is several times faster than its
+/// byte-at-a-time `io::Read` one. Memory stays bounded by the largest case, and errors carry
+/// the line and column in the whole input. A single object is read whole.
 pub fn for_each_case<R: Read>(
     reader: R,
     mut each: impl FnMut(Option<usize>, EvalCase) -> Result<(), String>,
 ) -> Result<(), JsonError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut s = split::Stream::new(reader);
+    match s.first_non_ws() {
+        Err(e) => Err(s.io_error(e)),
+        Ok(Some(b'[')) => s.array(&mut each),
+        Ok(_) => {
+            // One case (or something that is not an array): the whole input, as before.
+            let all = s.rest().map_err(|e| s.io_error(e))?;
+            let mut de = serde_json::Deserializer::from_slice(&all);
+            run_cases(&mut de, each)
+        }
+    }
+}
+
+fn run_cases<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    mut each: impl FnMut(Option<usize>, EvalCase) -> Result<(), String>,
+) -> Result<(), JsonError> {
     let mut failure: Option<String> = None;
     let seed = CasesSeed {
         each: &mut each,
         failure: &mut failure,
     };
-    let result = seed.deserialize(&mut de).and_then(|()| de.end());
+    let result = seed.deserialize(&mut *de).and_then(|()| de.end());
     if let Some(msg) = failure {
         return Err(JsonError {
             line: 0,
@@ -279,6 +300,263 @@ where
     }
 }
 
+/// Reading an array of cases element by element (see [`for_each_case`]).
+mod split {
+    use std::io::{self, Read};
+
+    use serde_json::error::Category;
+
+    use super::EvalCase;
+    use crate::parse::{json_error, JsonError};
+
+    /// Bytes read at a time.
+    const CHUNK: usize = 256 << 10;
+
+    pub struct Stream<R> {
+        reader: R,
+        buf: Vec<u8>,
+        /// Next byte to look at.
+        pos: usize,
+        eof: bool,
+        /// Line and column (as serde_json counts them) of the last byte before `buf[0]`.
+        base: (usize, usize),
+    }
+
+    fn error((line, column): (usize, usize), message: String) -> JsonError {
+        JsonError {
+            line,
+            column,
+            path: String::new(),
+            message,
+        }
+    }
+
+    /// The position after `bytes`, starting from `(line, col)`. (Written to vectorize: it
+    /// runs over the whole input.)
+    fn after(bytes: &[u8], (line, col): (usize, usize)) -> (usize, usize) {
+        let newlines: usize = bytes
+            .chunks(256)
+            .map(|c| c.iter().map(|&b| (b == b'\n') as u8 as u32).sum::<u32>() as usize)
+            .sum();
+        match newlines {
+            0 => (line, col + bytes.len()),
+            n => {
+                let last = bytes.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+                (line + n, bytes.len() - last - 1)
+            }
+        }
+    }
+
+    impl<R: Read> Stream<R> {
+        pub fn new(reader: R) -> Self {
+            Stream {
+                reader,
+                buf: Vec::new(),
+                pos: 0,
+                eof: false,
+                base: (1, 0),
+            }
+        }
+
+        /// Line and column of the last byte consumed (serde_json's convention).
+        fn position(&self) -> (usize, usize) {
+            after(&self.buf[..self.pos], self.base)
+        }
+
+        pub fn io_error(&self, e: io::Error) -> JsonError {
+            error(self.position(), format!("reading the input: {e}"))
+        }
+
+        /// Reads more input; what is before `pos` may be dropped (`pos` then moves back).
+        /// False at the end of the input.
+        fn fill(&mut self) -> io::Result<bool> {
+            if self.eof {
+                return Ok(false);
+            }
+            // Dropping only when it frees at least half keeps the copying linear.
+            if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+                self.base = after(&self.buf[..self.pos], self.base);
+                self.buf.drain(..self.pos);
+                self.pos = 0;
+            }
+            // Room for at least as much as is held already, and wait for that much when the
+            // element being read is that large: an element larger than a chunk is then
+            // parsed again only a logarithmic number of times, however small the reads.
+            let old = self.buf.len();
+            let held = old - self.pos;
+            self.buf.resize(old + CHUNK.max(held), 0);
+            let mut got = 0;
+            while got < held.max(1) && old + got < self.buf.len() {
+                match self.reader.read(&mut self.buf[old + got..]) {
+                    Ok(0) => {
+                        self.eof = true;
+                        break;
+                    }
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.buf.truncate(old + got);
+                        return Err(e);
+                    }
+                }
+            }
+            self.buf.truncate(old + got);
+            Ok(got > 0)
+        }
+
+        /// The next byte, reading more if needed (not consumed).
+        fn peek(&mut self) -> io::Result<Option<u8>> {
+            while self.pos >= self.buf.len() {
+                if !self.fill()? {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(self.buf[self.pos]))
+        }
+
+        /// Consumes whitespace; the next byte after it (not consumed).
+        fn skip_ws(&mut self) -> io::Result<Option<u8>> {
+            loop {
+                match self.peek()? {
+                    Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                    other => return Ok(other),
+                }
+            }
+        }
+
+        /// The first byte that is not whitespace; nothing consumed (the whitespace stays for
+        /// [`Stream::rest`]).
+        pub fn first_non_ws(&mut self) -> io::Result<Option<u8>> {
+            let mut i = 0;
+            loop {
+                while i >= self.buf.len() {
+                    // `pos` is 0: nothing is dropped.
+                    if !self.fill()? {
+                        return Ok(None);
+                    }
+                }
+                match self.buf[i] {
+                    b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+                    b => return Ok(Some(b)),
+                }
+            }
+        }
+
+        /// Everything (from the start: nothing was consumed).
+        pub fn rest(&mut self) -> io::Result<Vec<u8>> {
+            let mut all = std::mem::take(&mut self.buf);
+            self.reader.read_to_end(&mut all)?;
+            Ok(all)
+        }
+
+        /// Parses the element at `pos` from the bytes read so far, reading more and parsing
+        /// again when it runs past them (an element is re-read at most once per chunk,
+        /// unless it is larger than a chunk).
+        fn element(&mut self, index: usize) -> Result<EvalCase, JsonError> {
+            loop {
+                let mut values = serde_json::Deserializer::from_slice(&self.buf[self.pos..])
+                    .into_iter::<EvalCase>();
+                let parsed = values.next();
+                let used = values.byte_offset();
+                match parsed {
+                    Some(Ok(case)) => {
+                        self.pos += used;
+                        return Ok(case);
+                    }
+                    Some(Err(e)) if e.classify() == Category::Eof && !self.eof => {}
+                    None if !self.eof => {}
+                    Some(Err(e)) => {
+                        // Positions in the element, moved to the whole input.
+                        let (line, col) = self.position();
+                        let at = if e.line() <= 1 {
+                            (line, col + e.column())
+                        } else {
+                            (line + e.line() - 1, e.column())
+                        };
+                        let e = json_error(e, String::new());
+                        return Err(error(at, format!("case [{index}]: {}", e.message)));
+                    }
+                    None => {
+                        return Err(error(
+                            self.position(),
+                            format!("case [{index}]: EOF while parsing a value"),
+                        ))
+                    }
+                }
+                self.fill().map_err(|e| self.io_error(e))?;
+            }
+        }
+
+        /// Consumes one byte and reports an error at it.
+        fn error_at_next(&mut self, message: String) -> JsonError {
+            self.pos += 1;
+            error(self.position(), message)
+        }
+
+        /// Reads the array whose `[` is the first non-whitespace byte, calling `each` for
+        /// every element.
+        pub fn array(
+            &mut self,
+            each: &mut impl FnMut(Option<usize>, EvalCase) -> Result<(), String>,
+        ) -> Result<(), JsonError> {
+            self.skip_ws().map_err(|e| self.io_error(e))?;
+            self.pos += 1; // `[`
+            let mut index = 0;
+            loop {
+                match self.skip_ws().map_err(|e| self.io_error(e))? {
+                    None => {
+                        let what = if index == 0 { "a list" } else { "a value" };
+                        return Err(error(
+                            self.position(),
+                            format!("case [{index}]: EOF while parsing {what}"),
+                        ));
+                    }
+                    Some(b']') if index == 0 => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(b']') => {
+                        return Err(self.error_at_next(format!("case [{index}]: trailing comma")))
+                    }
+                    Some(_) => {}
+                }
+                let case = self.element(index)?;
+                if let Err(e) = each(Some(index), case) {
+                    return Err(JsonError {
+                        line: 0,
+                        column: 0,
+                        path: ".".into(),
+                        message: format!("case [{index}]: {e}"),
+                    });
+                }
+                index += 1;
+                match self.skip_ws().map_err(|e| self.io_error(e))? {
+                    None => {
+                        return Err(error(
+                            self.position(),
+                            format!("case [{index}]: EOF while parsing a list"),
+                        ))
+                    }
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(_) => {
+                        return Err(
+                            self.error_at_next(format!("case [{index}]: expected `,` or `]`"))
+                        )
+                    }
+                }
+            }
+            match self.skip_ws().map_err(|e| self.io_error(e))? {
+                None => Ok(()),
+                Some(_) => Err(self.error_at_next("trailing characters".into())),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +582,97 @@ mod tests {
         })
         .unwrap();
         assert_eq!(n, 2);
+    }
+
+    /// A reader that hands out a few bytes at a time, so that cases straddle every read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = self.1 % 7 + 1;
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn outcomes(input: &str, trickle: bool) -> (Vec<(Option<usize>, String)>, Option<JsonError>) {
+        let mut seen = Vec::new();
+        let each = |i: Option<usize>, c: EvalCase| {
+            seen.push((i, c.request.action.clone()));
+            Ok(())
+        };
+        let r = if trickle {
+            for_each_case(Trickle(input.as_bytes(), 0), each)
+        } else {
+            for_each_case(input.as_bytes(), each)
+        };
+        (seen, r.err())
+    }
+
+    #[test]
+    fn arrays_split_across_reads() {
+        let case = |a: &str| {
+            format!(
+                r#"{{"request":{{"principal":"arn:aws:iam::1:user/a","action":"{a}","resource":"*"}},
+                "identityPolicies":[{{"Statement":{{"Effect":"Allow","Action":"s3:*","Resource":"*",
+                "Condition":{{"StringLike":{{"s3:prefix":["a\"]}}b", "c,d"]}}}}}}}}]}}"#
+            )
+        };
+        let good = format!(
+            " [ {} ,\n{},{} ]\n",
+            case("s3:GetObject"),
+            case("s3:PutObject"),
+            case("s3:ListBucket")
+        );
+        let (seen, err) = outcomes(&good, true);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[2], (Some(2), "s3:ListBucket".to_string()));
+        assert_eq!(outcomes(&good, false), (seen, None));
+        // Malformed inputs: the same error (message and place) however the input is read.
+        for bad in [
+            format!(
+                "[{},\n{{\"request\":{{\"principal\":\"x\"}}}}]",
+                case("a:b")
+            ),
+            format!("[{} {}]", case("a:b"), case("a:c")),
+            format!("[{}] x", case("a:b")),
+            format!("[{},", case("a:b")),
+            format!("[{},]", case("a:b")),
+            format!("[{}", case("a:b")),
+            "[".to_string(),
+            "[{\"request\":".to_string(),
+            "[\n,1]".to_string(),
+            "[tru]".to_string(),
+            "[\"a\\\"]b\"]".to_string(),
+        ] {
+            let (_, slow) = outcomes(&bad, true);
+            let (_, fast) = outcomes(&bad, false);
+            let slow = slow.unwrap_or_else(|| panic!("no error for {bad}"));
+            assert_eq!(Some(&slow), fast.as_ref(), "{bad}");
+            assert!(
+                slow.message.starts_with("case [") || slow.message == "trailing characters",
+                "{slow:?}"
+            );
+            assert!(slow.line > 0, "{slow:?}");
+        }
+        // A case larger than a read chunk, read a few bytes at a time.
+        let big_policy = format!(
+            r#"{{"Statement":[{}]}}"#,
+            vec![r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/key"}"#; 8000].join(",")
+        );
+        let big = format!(
+            r#"[{{"request":{{"principal":"arn:aws:iam::1:user/a","action":"s3:GetObject","resource":"*"}},"identityPolicies":[{big_policy}]}}]"#
+        );
+        assert!(big.len() > 512 << 10);
+        let (seen, err) = outcomes(&big, true);
+        assert!(err.is_none() && seen.len() == 1, "{err:?}");
+        let (_, err) = outcomes("[{}, 1", false);
+        assert_eq!(err.unwrap().message, "case [0]: missing field `request`");
+        let (seen, err) = outcomes(" [ ] ", true);
+        assert!(seen.is_empty() && err.is_none());
     }
 
     #[test]

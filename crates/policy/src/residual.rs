@@ -80,6 +80,7 @@ impl Expr {
         Expr::Atom(Arc::new(a))
     }
 
+    #[inline]
     pub fn from_bool(b: bool) -> Expr {
         if b {
             Expr::True
@@ -88,41 +89,96 @@ impl Expr {
         }
     }
 
+    #[inline]
     pub fn is_true(&self) -> bool {
         matches!(self, Expr::True)
     }
+    #[inline]
     pub fn is_false(&self) -> bool {
         matches!(self, Expr::False)
     }
     /// Neither constant: depends on something unknown.
+    #[inline]
     pub fn is_residual(&self) -> bool {
         !self.is_true() && !self.is_false()
     }
 
+    // The evaluator combines thousands of constants per decision; these helpers keep that
+    // inline and skip the (out-of-line) drop glue for values known to own nothing.
+
+    /// Drops the value, calling the drop glue only when it owns something.
+    #[inline]
+    pub(crate) fn discard(self) {
+        if self.is_residual() {
+            drop(self)
+        } else {
+            std::mem::forget(self)
+        }
+    }
+
+    /// A copy; free for constants.
+    #[inline]
+    pub(crate) fn dup(&self) -> Expr {
+        match self {
+            Expr::True => Expr::True,
+            Expr::False => Expr::False,
+            other => other.clone(),
+        }
+    }
+
+    /// `self = self OR e`.
+    #[inline]
+    pub(crate) fn or_assign(&mut self, e: Expr) {
+        if e.is_false() || self.is_true() {
+            e.discard();
+        } else if self.is_false() || e.is_true() {
+            std::mem::replace(self, e).discard();
+        } else {
+            let old = std::mem::replace(self, Expr::False);
+            *self = Expr::any([old, e]);
+        }
+    }
+
+    /// `self = self AND e`.
+    #[inline]
+    pub(crate) fn and_assign(&mut self, e: Expr) {
+        if e.is_true() || self.is_false() {
+            e.discard();
+        } else if self.is_true() || e.is_false() {
+            std::mem::replace(self, e).discard();
+        } else {
+            let old = std::mem::replace(self, Expr::False);
+            *self = Expr::all([old, e]);
+        }
+    }
+
     #[allow(clippy::should_implement_trait)]
+    #[inline]
     pub fn not(self) -> Expr {
         match self {
             Expr::True => Expr::False,
             Expr::False => Expr::True,
+            other => other.not_residual(),
+        }
+    }
+
+    fn not_residual(self) -> Expr {
+        match self {
             Expr::Not(inner) => *inner,
             other => Expr::Not(Box::new(other)),
         }
     }
 
-    pub fn and(self, other: Expr) -> Expr {
-        match (self, other) {
-            (Expr::False, _) | (_, Expr::False) => Expr::False,
-            (Expr::True, e) | (e, Expr::True) => e,
-            (a, b) => Expr::all([a, b]),
-        }
+    #[inline]
+    pub fn and(mut self, other: Expr) -> Expr {
+        self.and_assign(other);
+        self
     }
 
-    pub fn or(self, other: Expr) -> Expr {
-        match (self, other) {
-            (Expr::True, _) | (_, Expr::True) => Expr::True,
-            (Expr::False, e) | (e, Expr::False) => e,
-            (a, b) => Expr::any([a, b]),
-        }
+    #[inline]
+    pub fn or(mut self, other: Expr) -> Expr {
+        self.or_assign(other);
+        self
     }
 
     /// Conjunction of many; `True` when empty.

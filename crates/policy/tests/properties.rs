@@ -271,3 +271,159 @@ proptest! {
         let _ = parse_policy(&parts.concat());
     }
 }
+
+// ----- The lean decision path agrees with the full one ---------------------------------------
+
+/// A policy set with every layer, each chosen at random (absent, unknown, or a policy).
+#[derive(Debug, Clone)]
+struct Layers {
+    identity: Vec<Vec<St>>,
+    identity_unknown: bool,
+    resource: Option<Option<Vec<St>>>,
+    boundary: Option<Option<Vec<St>>>,
+    session: Option<Option<Vec<St>>>,
+    scps: Option<Vec<Vec<Option<Vec<St>>>>>,
+    rcps: Option<Vec<Vec<Option<Vec<St>>>>>,
+}
+
+/// Statements that mostly allow (so that every layer allowing, and the residuals of partial
+/// evaluation, are common enough to be tested).
+fn st_mostly_allow() -> impl Strategy<Value = St> {
+    (prop::bool::weighted(0.15), st()).prop_map(|(deny, s)| St { deny, ..s })
+}
+
+fn statements() -> impl Strategy<Value = Vec<St>> {
+    prop::collection::vec(st_mostly_allow(), 1..4)
+}
+
+fn maybe_policy() -> impl Strategy<Value = Option<Vec<St>>> {
+    prop::option::weighted(0.85, statements())
+}
+
+fn levels() -> impl Strategy<Value = Option<Vec<Vec<Option<Vec<St>>>>>> {
+    prop::option::weighted(
+        0.4,
+        prop::collection::vec(prop::collection::vec(maybe_policy(), 1..3), 1..3),
+    )
+}
+
+fn layers() -> impl Strategy<Value = Layers> {
+    (
+        prop::collection::vec(statements(), 0..3),
+        prop::bool::weighted(0.1),
+        prop::option::of(maybe_policy()),
+        prop::option::weighted(0.3, maybe_policy()),
+        prop::option::weighted(0.2, maybe_policy()),
+        levels(),
+        levels(),
+    )
+        .prop_map(
+            |(identity, identity_unknown, resource, boundary, session, scps, rcps)| Layers {
+                identity,
+                identity_unknown,
+                resource,
+                boundary,
+                session,
+                scps,
+                rcps,
+            },
+        )
+}
+
+const CALLERS: &[&str] = &[
+    "arn:aws:iam::111111111111:role/caller",
+    "arn:aws:iam::111111111111:user/alice",
+    "arn:aws:iam::111111111111:root",
+    "arn:aws:sts::111111111111:assumed-role/caller/s",
+    "lambda.amazonaws.com",
+    "anonymous",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// `decide` (which skips statements that cannot change the outcome and stops at the first
+    /// explicit deny) gives the same kind and the same residual condition as `authorize`,
+    /// which evaluates everything.
+    #[test]
+    fn decide_agrees_with_authorize(
+        l in layers(),
+        r in req(),
+        known in prop::collection::vec(any::<bool>(), 4),
+        caller in 0..CALLERS.len(),
+        resource_principal in any::<bool>(),
+    ) {
+        let to_policy = |sts: &Vec<St>, principal: bool| policy(sts, principal);
+        let identity: Vec<Policy> = l.identity.iter().map(|s| to_policy(s, false)).collect();
+        let resource = l.resource.as_ref().map(|p| p.as_ref().map(|s| {
+            // Resource policies name the caller's account, or everyone.
+            let p = to_policy(s, true);
+            if resource_principal { p } else {
+                parse_policy(&PolicyJsonString::star(s)).unwrap()
+            }
+        }));
+        let boundary = l.boundary.as_ref().map(|p| p.as_ref().map(|s| to_policy(s, false)));
+        let session = l.session.as_ref().map(|p| p.as_ref().map(|s| to_policy(s, false)));
+        let lv = |levels: &Option<Vec<Vec<Option<Vec<St>>>>>| -> Option<Vec<Vec<Option<Policy>>>> {
+            levels.as_ref().map(|ls| ls.iter().map(|lvl| lvl.iter().map(|p| p.as_ref().map(|s| to_policy(s, false))).collect()).collect())
+        };
+        let scps = lv(&l.scps);
+        let rcps = lv(&l.rcps);
+        fn labeled<'a>(p: &'a Option<Policy>, name: &'static str) -> Labeled<'a> {
+            match p {
+                Some(p) => Labeled::new(name, p),
+                None => Labeled::unknown(name),
+            }
+        }
+        type Levels<'a> = Option<Vec<Vec<Labeled<'a>>>>;
+        fn levels_of<'a>(ls: &'a Option<Vec<Vec<Option<Policy>>>>, name: &'static str) -> Levels<'a> {
+            ls.as_ref().map(|ls| {
+                ls.iter()
+                    .map(|lvl| lvl.iter().map(|p| labeled(p, name)).collect())
+                    .collect()
+            })
+        }
+        let set = PolicySet {
+            identity: identity.iter().map(|p| Labeled::new("identity", p)).collect(),
+            resource: resource.as_ref().map(|p| labeled(p, "resource")),
+            permission_boundary: boundary.as_ref().map(|p| labeled(p, "boundary")),
+            session_policy: session.as_ref().map(|p| labeled(p, "session")),
+            scps: levels_of(&scps, "scp"),
+            rcps: levels_of(&rcps, "rcp"),
+            identity_unknown: l.identity_unknown,
+        };
+        let account = if r.cross { "222222222222" } else { "111111111111" };
+        let mut request = Request::new(
+            CALLERS[caller],
+            REQ_ACTIONS[r.action],
+            REQ_RESOURCES[r.resource],
+            Some(account),
+            context(&r, &known),
+        )
+        .unwrap();
+        request.has_permission_boundary = boundary.is_some();
+        let full = authorize(&request, &set, false);
+        let explained = authorize(&request, &set, true);
+        let (kind, allowed_when) = trustgate_policy::decide(&request, &set);
+        prop_assert_eq!(kind, full.kind);
+        prop_assert_eq!(&allowed_when, &full.allowed_when);
+        prop_assert_eq!(explained.kind, full.kind);
+        prop_assert_eq!(&explained.allowed_when, &full.allowed_when);
+    }
+}
+
+/// A resource policy whose statements name everyone (`"Principal": "*"`).
+struct PolicyJsonString;
+
+impl PolicyJsonString {
+    fn star(statements: &[St]) -> String {
+        let body: Vec<String> = statements
+            .iter()
+            .map(|s| statement_json(s, false).replacen('{', r#"{"Principal":"*","#, 1))
+            .collect();
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            body.join(",")
+        )
+    }
+}

@@ -24,7 +24,9 @@ use serde::Serialize;
 use crate::arn::PrincipalId;
 use crate::ast::{Effect, Policy};
 use crate::context::Request;
-use crate::eval::{evaluate_policy, Grant, PolicyResult, PolicyRole, StatementHit};
+use crate::eval::{
+    evaluate_prepared, Grant, PolicyResult, PolicyRole, Prepared, Slots, StatementHit,
+};
 use crate::residual::{Atom, Expr, Literal};
 
 /// A policy as it takes part in a decision: with a label for explanations, or unknown
@@ -186,41 +188,120 @@ struct Evaluated<'a> {
     unknown: bool,
 }
 
-fn eval_one<'s>(
-    l: &'s Labeled<'_>,
-    req: &Request,
-    layer: Layer,
-    role: PolicyRole,
+/// One decision in progress: the request prepared for matching, the explicit denies found so
+/// far, and (for `authorize`) every policy's result.
+struct Run<'r, 's> {
+    prep: Prepared<'r>,
     explain: bool,
-) -> Evaluated<'s> {
-    match &l.source {
-        PolicySource::Known(p) => Evaluated {
-            layer,
-            label: &l.label,
-            result: evaluate_policy(p, req, role, explain),
-            unknown: false,
-        },
-        PolicySource::Unknown => {
-            let assume = Expr::atom(Atom::Assumption {
-                description: format!(
-                    "{} {} (not in the snapshot) allows",
-                    layer.describe(),
-                    l.label
-                ),
-            });
-            Evaluated {
-                layer,
-                label: &l.label,
-                result: PolicyResult {
-                    allow: assume,
+    /// Every policy's result, in evaluation order (when someone will read it).
+    all: Option<Vec<Evaluated<'s>>>,
+    /// When some policy denies.
+    deny: Expr,
+    /// Only the decision is wanted (`decide`): statements that cannot change it are skipped,
+    /// and an explicit deny ends the evaluation.
+    lean: bool,
+}
+
+impl<'r, 's> Run<'r, 's> {
+    /// Evaluates one policy; its denies are folded into `self.deny` (the returned deny slot is
+    /// always `False`). `want_allow` false says its Allow statements cannot change the
+    /// decision (lean runs only skip them).
+    fn eval(
+        &mut self,
+        l: &'s Labeled<'_>,
+        layer: Layer,
+        role: PolicyRole,
+        want_allow: bool,
+    ) -> Slots {
+        let want_allow = want_allow || !self.lean;
+        let mut slots = match &l.source {
+            PolicySource::Known(p) => match &mut self.all {
+                Some(all) => {
+                    let mut hits = Vec::new();
+                    let s = evaluate_prepared(
+                        p,
+                        &self.prep,
+                        role,
+                        self.explain.then_some(&mut hits),
+                        true,
+                    );
+                    all.push(Evaluated {
+                        layer,
+                        label: &l.label,
+                        result: PolicyResult {
+                            allow: s.allow.dup(),
+                            allow_role: s.allow_role.dup(),
+                            allow_account: s.allow_account.dup(),
+                            deny: s.deny.dup(),
+                            hits,
+                        },
+                        unknown: false,
+                    });
+                    s
+                }
+                None => evaluate_prepared(p, &self.prep, role, None, want_allow),
+            },
+            PolicySource::Unknown => {
+                // An unknown policy never denies; what it allows is an assumption.
+                let allow = if want_allow {
+                    Expr::atom(Atom::Assumption {
+                        description: format!(
+                            "{} {} (not in the snapshot) allows",
+                            layer.describe(),
+                            l.label
+                        ),
+                    })
+                } else {
+                    Expr::False
+                };
+                if let Some(all) = &mut self.all {
+                    all.push(Evaluated {
+                        layer,
+                        label: &l.label,
+                        result: PolicyResult {
+                            allow: allow.dup(),
+                            allow_role: Expr::False,
+                            allow_account: Expr::False,
+                            deny: Expr::False,
+                            hits: Vec::new(),
+                        },
+                        unknown: true,
+                    });
+                }
+                Slots {
+                    allow,
                     allow_role: Expr::False,
                     allow_account: Expr::False,
                     deny: Expr::False,
-                    hits: Vec::new(),
-                },
-                unknown: true,
+                }
             }
+        };
+        self.deny
+            .or_assign(std::mem::replace(&mut slots.deny, Expr::False));
+        slots
+    }
+
+    /// A lean run can stop: some policy explicitly denies.
+    fn decided(&self) -> bool {
+        self.lean && self.deny.is_true()
+    }
+
+    /// SCPs or RCPs: every level must allow (some policy of the level).
+    fn gate_levels(&mut self, levels: &'s [Vec<Labeled<'_>>], layer: Layer, dead: bool) -> Expr {
+        let mut gate = Expr::True;
+        for level in levels {
+            let mut allows = Expr::False;
+            for l in level {
+                let want = !dead && !gate.is_false() && !allows.is_true();
+                let s = self.eval(l, layer, PolicyRole::IdentityLike, want);
+                allows.or_assign(s.into_allow());
+                if self.decided() {
+                    return Expr::False;
+                }
+            }
+            gate.and_assign(allows);
         }
+        gate
     }
 }
 
@@ -258,15 +339,48 @@ pub fn authorize(req: &Request, set: &PolicySet<'_>, explain: bool) -> Decision 
 
 /// The decision alone (no summary, no reasons): the fast path for graph building.
 pub fn decide(req: &Request, set: &PolicySet<'_>) -> (DecisionKind, Expr) {
-    let core = evaluate_layers_split(
+    evaluate_layers_split(
         req,
         set,
         set.resource.as_ref(),
         set.rcps.as_deref(),
         false,
         false,
-    );
-    (core.kind, core.allowed_when)
+    )
+    .into_decision()
+}
+
+impl Core<'_> {
+    /// The decision alone; the rest is dropped (cheaply: mostly constants).
+    fn into_decision(self) -> (DecisionKind, Expr) {
+        self.scp_ok.discard();
+        self.rcp_ok.discard();
+        self.identity.discard();
+        self.boundary_ok.discard();
+        self.session_ok.discard();
+        self.res_any.discard();
+        self.res_account.discard();
+        (self.kind, self.allowed_when)
+    }
+}
+
+/// The explicit-deny answer of a lean run that stopped early.
+fn explicit_deny<'s>() -> Core<'s> {
+    Core {
+        kind: DecisionKind::ExplicitDeny,
+        allowed_when: Expr::False,
+        all: Vec::new(),
+        scp_ok: Expr::False,
+        rcp_ok: Expr::False,
+        identity: Expr::False,
+        boundary_ok: Expr::False,
+        session_ok: Expr::False,
+        res_any: Expr::False,
+        res_account: Expr::False,
+        required: false,
+        has_identity: false,
+        has_resource: false,
+    }
 }
 
 /// [`decide`] with the target's side given apart from the caller's: the caller's prepared
@@ -278,8 +392,7 @@ pub fn decide_split(
     resource: Option<&Labeled<'_>>,
     rcps: Option<&[Vec<Labeled<'_>>]>,
 ) -> (DecisionKind, Expr) {
-    let core = evaluate_layers_split(req, caller, resource, rcps, false, false);
-    (core.kind, core.allowed_when)
+    evaluate_layers_split(req, caller, resource, rcps, false, false).into_decision()
 }
 
 struct Core<'a> {
@@ -309,6 +422,10 @@ fn evaluate_layers<'s>(req: &Request, set: &'s PolicySet<'_>, explain: bool) -> 
     )
 }
 
+/// Evaluates every layer. `keep_all` keeps every policy's result (for summaries and
+/// explanations); without it and without `explain`, the run is lean: statements that cannot
+/// change the decision are skipped and an explicit deny ends it (the other fields of the
+/// returned [`Core`] are then only as exact as the decision needs).
 fn evaluate_layers_split<'s>(
     req: &Request,
     set: &'s PolicySet<'_>,
@@ -317,24 +434,38 @@ fn evaluate_layers_split<'s>(
     explain: bool,
     keep_all: bool,
 ) -> Core<'s> {
-    // Folded as we go; `all` (every policy's result) only when someone will read it.
-    let mut deny = Expr::False;
-    let mut all: Option<Vec<Evaluated>> = keep_all.then(Vec::new);
+    let mut run = Run {
+        prep: Prepared::new(req),
+        explain,
+        all: keep_all.then(Vec::new),
+        deny: Expr::False,
+        lean: !keep_all && !explain,
+    };
+    let is_root = matches!(req.principal, PrincipalId::Root { .. });
+    let has_identity = req.principal.has_identity_policies() || is_root;
 
     // Organization guardrails: every level must allow.
     let scp_ok = match &set.scps {
-        Some(levels) if applies_scps(&req.principal) => {
-            gate_levels(levels, req, Layer::Scp, explain, &mut deny, &mut all)
-        }
+        Some(levels) if applies_scps(&req.principal) => run.gate_levels(levels, Layer::Scp, false),
         _ => Expr::True,
     };
+    if run.decided() {
+        return explicit_deny();
+    }
     let rcp_ok = match rcps {
-        Some(levels) => gate_levels(levels, req, Layer::Rcp, explain, &mut deny, &mut all),
+        Some(levels) => run.gate_levels(levels, Layer::Rcp, scp_ok.is_false()),
         None => Expr::True,
     };
+    if run.decided() {
+        return explicit_deny();
+    }
+    // Once a guardrail rules the request out, only explicit denies matter.
+    let dead = scp_ok.is_false() || rcp_ok.is_false();
 
-    // Identity-based policies.
-    let mut identity_allows = if set.identity_unknown {
+    // Identity-based policies. (The root user is not limited by them in its own account;
+    // callers without identity policies are only allowed by a resource-based policy.)
+    let identity_matters = !dead && has_identity && !is_root;
+    let mut identity_allows = if set.identity_unknown && (identity_matters || !run.lean) {
         Expr::atom(Atom::Assumption {
             description: format!(
                 "identity-based policies of {} (not in the snapshot) allow {}",
@@ -345,100 +476,111 @@ fn evaluate_layers_split<'s>(
         Expr::False
     };
     for l in &set.identity {
-        let e = eval_one(l, req, Layer::Identity, PolicyRole::IdentityLike, explain);
-        fold_or(&mut deny, &e.result.deny);
-        fold_or(&mut identity_allows, &e.result.allow);
-        keep(&mut all, e);
+        let want = identity_matters && !identity_allows.is_true();
+        let s = run.eval(l, Layer::Identity, PolicyRole::IdentityLike, want);
+        identity_allows.or_assign(s.into_allow());
+        if run.decided() {
+            return explicit_deny();
+        }
     }
-    let identity = if matches!(req.principal, PrincipalId::Root { .. }) {
-        // The root user is not limited by identity-based policies in its own account.
+    let identity = if is_root {
+        identity_allows.discard();
         Expr::True
     } else {
         identity_allows
     };
 
+    let limits_matter = !dead && has_identity;
     let boundary_ok = match &set.permission_boundary {
         Some(l) => {
-            let e = eval_one(
+            let s = run.eval(
                 l,
-                req,
                 Layer::PermissionBoundary,
                 PolicyRole::IdentityLike,
-                explain,
+                limits_matter,
             );
-            fold_or(&mut deny, &e.result.deny);
-            let ok = e.result.allow.clone();
-            keep(&mut all, e);
-            ok
+            if run.decided() {
+                s.into_allow().discard();
+                return explicit_deny();
+            }
+            s.into_allow()
         }
         None => Expr::True,
     };
     let session_ok = match &set.session_policy {
         Some(l) => {
-            let e = eval_one(
+            let s = run.eval(
                 l,
-                req,
                 Layer::SessionPolicy,
                 PolicyRole::IdentityLike,
-                explain,
+                limits_matter && !boundary_ok.is_false(),
             );
-            fold_or(&mut deny, &e.result.deny);
-            let ok = e.result.allow.clone();
-            keep(&mut all, e);
-            ok
+            if run.decided() {
+                s.into_allow().discard();
+                return explicit_deny();
+            }
+            s.into_allow()
         }
         None => Expr::True,
     };
 
     let (res_direct, res_role, res_account) = match resource {
         Some(l) => {
-            let e = eval_one(l, req, Layer::Resource, PolicyRole::ResourceBased, explain);
-            fold_or(&mut deny, &e.result.deny);
-            let triple = (
-                e.result.allow.clone(),
-                e.result.allow_role.clone(),
-                e.result.allow_account.clone(),
-            );
-            keep(&mut all, e);
-            triple
+            let s = run.eval(l, Layer::Resource, PolicyRole::ResourceBased, !dead);
+            if run.decided() {
+                let (a, b, c) = s.into_allows();
+                a.discard();
+                b.discard();
+                c.discard();
+                return explicit_deny();
+            }
+            s.into_allows()
         }
         None => (Expr::False, Expr::False, Expr::False),
     };
 
     let required = resource_policy_required_for(req);
-    let limits = boundary_ok.clone().and(session_ok.clone());
-    let has_identity =
-        req.principal.has_identity_policies() || matches!(req.principal, PrincipalId::Root { .. });
-
+    // (Folded with the in-place operators: the same expressions as `Expr::any`/`Expr::all`
+    // of the parts, without building arrays of constants.)
     let granted = if !has_identity {
         // Services, identity providers and anonymous callers: only a resource-based policy
         // that names them can allow.
-        res_direct.clone()
-    } else if req.is_same_account() {
-        let via_identity = if required {
-            res_account.clone().and(identity.clone())
-        } else {
-            identity.clone()
-        };
-        Expr::any([
-            res_direct.clone(),
-            res_role.clone().and(limits.clone()),
-            via_identity.and(limits.clone()),
-        ])
+        res_direct.dup()
     } else {
-        Expr::any([res_direct.clone(), res_role.clone(), res_account.clone()])
-            .and(identity.clone())
-            .and(limits.clone())
+        let mut limits = boundary_ok.dup();
+        limits.and_assign(session_ok.dup());
+        if req.is_same_account() {
+            let mut via_identity = if required {
+                res_account.dup()
+            } else {
+                Expr::True
+            };
+            via_identity.and_assign(identity.dup());
+            via_identity.and_assign(limits.dup());
+            let mut via_role = res_role.dup();
+            via_role.and_assign(limits);
+            let mut g = res_direct.dup();
+            g.or_assign(via_role);
+            g.or_assign(via_identity);
+            g
+        } else {
+            let mut g = res_direct.dup();
+            g.or_assign(res_role.dup());
+            g.or_assign(res_account.dup());
+            g.and_assign(identity.dup());
+            g.and_assign(limits);
+            g
+        }
     };
 
-    let allowed_when = Expr::all([
-        scp_ok.clone(),
-        rcp_ok.clone(),
-        granted.clone(),
-        deny.clone().not(),
-    ]);
+    let deny = std::mem::replace(&mut run.deny, Expr::False);
+    let kind_deny = deny.is_true();
+    let mut allowed_when = scp_ok.dup();
+    allowed_when.and_assign(rcp_ok.dup());
+    allowed_when.and_assign(granted);
+    allowed_when.and_assign(deny.not());
 
-    let kind = if deny.is_true() {
+    let kind = if kind_deny {
         DecisionKind::ExplicitDeny
     } else if allowed_when.is_true() {
         DecisionKind::Allow
@@ -451,13 +593,18 @@ fn evaluate_layers_split<'s>(
     Core {
         kind,
         allowed_when,
-        all: all.unwrap_or_default(),
+        all: run.all.unwrap_or_default(),
         scp_ok,
         rcp_ok,
         identity,
         boundary_ok,
         session_ok,
-        res_any: Expr::any([res_direct, res_role, res_account.clone()]),
+        res_any: {
+            let mut any = res_direct;
+            any.or_assign(res_role);
+            any.or_assign(res_account.dup());
+            any
+        },
         res_account,
         required,
         has_identity,
@@ -475,41 +622,6 @@ fn applies_scps(p: &PrincipalId) -> bool {
             | PrincipalId::Root { .. }
             | PrincipalId::FederatedUser { .. }
     )
-}
-
-fn gate_levels<'s>(
-    levels: &'s [Vec<Labeled<'_>>],
-    req: &Request,
-    layer: Layer,
-    explain: bool,
-    deny: &mut Expr,
-    all: &mut Option<Vec<Evaluated<'s>>>,
-) -> Expr {
-    let mut gate = Expr::True;
-    for level in levels {
-        let mut allows = Expr::False;
-        for l in level {
-            let e = eval_one(l, req, layer, PolicyRole::IdentityLike, explain);
-            fold_or(deny, &e.result.deny);
-            fold_or(&mut allows, &e.result.allow);
-            keep(all, e);
-        }
-        gate = gate.and(allows);
-    }
-    gate
-}
-
-/// `acc = acc OR e`, without cloning when `acc` is already decided.
-fn fold_or(acc: &mut Expr, e: &Expr) {
-    if !acc.is_true() && !e.is_false() {
-        *acc = std::mem::replace(acc, Expr::False).or(e.clone());
-    }
-}
-
-fn keep<'s>(all: &mut Option<Vec<Evaluated<'s>>>, e: Evaluated<'s>) {
-    if let Some(v) = all {
-        v.push(e);
-    }
 }
 
 fn collect_reasons(all: &[Evaluated]) -> Vec<Reason> {
