@@ -78,7 +78,6 @@ impl DecisionKeys {
     /// cannot be read, or a statement for these actions (its own, its boundary's or an SCP's)
     /// that depends on who the principal is.
     pub fn key(&self, p: PrincipalRef, own: &PrincipalPolicies<'_>) -> Option<u64> {
-        use std::fmt::Write;
         let account = match p {
             PrincipalRef::Role { account, .. }
             | PrincipalRef::User { account, .. }
@@ -99,8 +98,7 @@ impl DecisionKeys {
         self.actions_lower.hash(&mut h);
         self.about_self_lower.hash(&mut h);
         // Statement content, not identity: the same statement in two inline policies counts
-        // as one. (Its Debug text is the content: the policy AST has no Hash.)
-        let mut text = String::new();
+        // as one.
         let mut relevant = |policies: &mut dyn Iterator<Item = &Labeled<'_>>| -> Option<()> {
             let mut statements: Vec<u64> = Vec::new();
             for l in policies {
@@ -111,10 +109,8 @@ impl DecisionKeys {
                     if self.per_principal(st) {
                         return None;
                     }
-                    text.clear();
-                    let _ = write!(text, "{st:?}");
                     let mut sh = std::collections::hash_map::DefaultHasher::new();
-                    text.hash(&mut sh);
+                    hash_statement(st, &mut sh);
                     statements.push(sh.finish());
                 }
             }
@@ -125,6 +121,39 @@ impl DecisionKeys {
         relevant(&mut own.identity.iter())?;
         relevant(&mut own.boundary.iter())?;
         Some(h.finish())
+    }
+}
+
+/// What a statement says, for grouping (its Sid and the compiled forms left out: they do not
+/// change what it allows).
+fn hash_statement(st: &Statement, h: &mut impl Hasher) {
+    matches!(st.effect, trustgate_policy::Effect::Allow).hash(h);
+    st.action.negated.hash(h);
+    st.action.actions.len().hash(h);
+    for a in &st.action.actions {
+        a.lower.hash(h);
+    }
+    match &st.resource {
+        None => 0u8.hash(h),
+        Some(r) => {
+            1u8.hash(h);
+            r.negated.hash(h);
+            r.resources.hash(h);
+        }
+    }
+    match &st.principal {
+        None => 0u8.hash(h),
+        Some(p) => {
+            1u8.hash(h);
+            p.negated.hash(h);
+            p.principals.hash(h);
+        }
+    }
+    st.conditions.len().hash(h);
+    for c in &st.conditions {
+        c.operator.hash(h);
+        c.key_lower.hash(h);
+        c.values.hash(h);
     }
 }
 
