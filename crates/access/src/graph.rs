@@ -402,6 +402,25 @@ impl AccessGraph {
             .collect();
         drop(members_of_key);
 
+        // RCPs per account (built once; every role of the account shares them).
+        let rcps: Vec<AccountRcps<'_>> = (0..snap.accounts.len())
+            .into_par_iter()
+            .map(|ai| {
+                let id = &snap.accounts[ai].id;
+                AccountRcps {
+                    levels: org_levels(snap.rcps_for(id), "RCP"),
+                    per_principal: snap.rcps_for(id).is_some_and(|levels| {
+                        levels.iter().flat_map(|l| l.policies.iter()).any(|p| {
+                            crate::permissions::depends_on_principal_for(
+                                &p.document,
+                                "sts:assumerole",
+                            )
+                        })
+                    }),
+                }
+            })
+            .collect();
+
         // Candidate edges per role, decided in parallel.
         let roles: Vec<(usize, usize)> = snap
             .accounts
@@ -411,7 +430,7 @@ impl AccessGraph {
             .collect();
         let found: Vec<Vec<Found>> = roles
             .par_iter()
-            .map(|&(ai, ri)| edges_into(snap, prepared, ai, ri, &assumers))
+            .map(|&(ai, ri)| edges_into(snap, prepared, ai, ri, &assumers, &rcps[ai]))
             .collect();
 
         // Residual conditions repeat (the same MFA or External ID condition on thousands of
@@ -822,6 +841,13 @@ type Assumer = (PrincipalRef, Option<u32>);
 /// One edge into the role being decided: who, by which action, and the decision.
 type Found = (Source, &'static str, EdgeDecision);
 
+/// The resource control policies of one account, as the engine takes them.
+struct AccountRcps<'s> {
+    levels: Option<Vec<Vec<Labeled<'s>>>>,
+    /// Some RCP statement for sts:AssumeRole looks at who the caller is.
+    per_principal: bool,
+}
+
 /// All edges into one role.
 fn edges_into(
     snap: &Snapshot,
@@ -829,11 +855,12 @@ fn edges_into(
     ai: usize,
     ri: usize,
     assumers: &[Vec<Assumer>],
+    account_rcps: &AccountRcps<'_>,
 ) -> Vec<Found> {
     let acct = &snap.accounts[ai];
     let role = &acct.roles[ri];
     let mut out = Vec::new();
-    let rcps = org_levels(snap.rcps_for(&acct.id), "RCP");
+    let rcps = &account_rcps.levels;
     let trust = Labeled::new(format!("trust policy of {}", role.arn), &role.trust_policy);
 
     // `needs_identity`: the trust names the caller's account (or the caller is in another
@@ -872,11 +899,7 @@ fn edges_into(
     // answer, unless the trust policy looks at who the caller is.
     let trust_is_per_principal =
         crate::permissions::depends_on_principal_for(&role.trust_policy, "sts:assumerole")
-            || snap.rcps_for(&acct.id).is_some_and(|levels| {
-                levels.iter().flat_map(|l| l.policies.iter()).any(|p| {
-                    crate::permissions::depends_on_principal_for(&p.document, "sts:assumerole")
-                })
-            });
+            || account_rcps.per_principal;
     // Groups already decided for this role (a role trusting both `*` and an account root
     // meets the same group twice).
     let mut groups_done: std::collections::HashSet<u32> = std::collections::HashSet::new();
@@ -934,6 +957,7 @@ fn edges_into(
                 if allowed.contains(&"sts:AssumeRole") {
                     external_edge(
                         snap,
+                        rcps,
                         ai,
                         ri,
                         "*",
@@ -958,6 +982,7 @@ fn edges_into(
                 PrincipalKind::Service if allowed.contains(&"sts:AssumeRole") => {
                     external_edge(
                         snap,
+                        rcps,
                         ai,
                         ri,
                         &p.value,
@@ -980,6 +1005,7 @@ fn edges_into(
                         let internal = account.as_deref().is_some_and(|a| snap.is_internal(a));
                         external_edge(
                             snap,
+                            rcps,
                             ai,
                             ri,
                             &p.value,
@@ -1001,6 +1027,7 @@ fn edges_into(
                             }
                             None => external_edge(
                                 snap,
+                                rcps,
                                 ai,
                                 ri,
                                 &format!("arn:aws:iam::{root_acct}:root"),
@@ -1018,6 +1045,7 @@ fn edges_into(
                         let internal = snap.is_internal(&account);
                         external_edge(
                             snap,
+                            rcps,
                             ai,
                             ri,
                             &p.value,
@@ -1041,6 +1069,7 @@ fn edges_into(
 #[allow(clippy::too_many_arguments)]
 fn external_edge(
     snap: &Snapshot,
+    rcps: &Option<Vec<Vec<Labeled<'_>>>>,
     ai: usize,
     ri: usize,
     id: &str,
@@ -1111,7 +1140,7 @@ fn external_edge(
             format!("trust policy of {}", role.arn),
             &role.trust_policy,
         )),
-        rcps: org_levels(snap.rcps_for(&acct.id), "RCP"),
+        rcps: rcps.clone(),
         ..Default::default()
     };
     let (decision, cond) = decide(&req, &set);

@@ -22,6 +22,16 @@ pub struct Prepared<'s> {
 
 impl<'s> Prepared<'s> {
     pub fn new(snap: &'s Snapshot, p: PrincipalRef) -> Option<Prepared<'s>> {
+        Self::with_scps(snap, p, None)
+    }
+
+    /// [`Prepared::new`] with the SCP levels of the principal's account already built
+    /// (shared by every principal of the account).
+    fn with_scps(
+        snap: &'s Snapshot,
+        p: PrincipalRef,
+        scps: Option<&Option<Vec<Vec<trustgate_policy::Labeled<'s>>>>>,
+    ) -> Option<Prepared<'s>> {
         let arn: &'s str = match p {
             PrincipalRef::Role { account, index } => &snap.accounts[account].roles[index].arn,
             PrincipalRef::User { account, index } => &snap.accounts[account].users[index].arn,
@@ -42,7 +52,10 @@ impl<'s> Prepared<'s> {
         Some(Prepared {
             principal: p,
             arn,
-            set: caller_set(snap, p),
+            set: match scps {
+                Some(levels) => crate::sources::caller_set_with_scps(snap, p, levels.clone()),
+                None => caller_set(snap, p),
+            },
             context,
             id,
         })
@@ -135,14 +148,16 @@ impl<'s> PreparedPrincipals<'s> {
             .par_iter()
             .enumerate()
             .map(|(ai, a)| {
+                let scps = crate::sources::account_scps(snap, ai);
                 (0..a.roles.len())
                     .map(|i| {
-                        Prepared::new(
+                        Prepared::with_scps(
                             snap,
                             PrincipalRef::Role {
                                 account: ai,
                                 index: i,
                             },
+                            Some(&scps),
                         )
                     })
                     .collect()
@@ -153,14 +168,16 @@ impl<'s> PreparedPrincipals<'s> {
             .par_iter()
             .enumerate()
             .map(|(ai, a)| {
+                let scps = crate::sources::account_scps(snap, ai);
                 (0..a.users.len())
                     .map(|i| {
-                        Prepared::new(
+                        Prepared::with_scps(
                             snap,
                             PrincipalRef::User {
                                 account: ai,
                                 index: i,
                             },
+                            Some(&scps),
                         )
                     })
                     .collect()

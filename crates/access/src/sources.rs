@@ -108,16 +108,30 @@ pub fn org_levels<'s>(
 
 /// A policy set with the caller's side filled in (identity, boundary, SCPs).
 pub fn caller_set<'s>(snap: &'s Snapshot, p: PrincipalRef) -> PolicySet<'s> {
-    let own = principal_policies(snap, p);
     let account = match p {
         PrincipalRef::Role { account, .. }
         | PrincipalRef::User { account, .. }
         | PrincipalRef::Group { account, .. } => account,
     };
+    caller_set_with_scps(snap, p, account_scps(snap, account))
+}
+
+/// The SCP levels that apply to principals of an account (by index), as the engine takes them.
+pub fn account_scps(snap: &Snapshot, account: usize) -> Option<Vec<Vec<Labeled<'_>>>> {
+    org_levels(snap.scps_for(&snap.accounts[account].id), "SCP")
+}
+
+/// [`caller_set`] with the account's SCP levels already built.
+pub fn caller_set_with_scps<'s>(
+    snap: &'s Snapshot,
+    p: PrincipalRef,
+    scps: Option<Vec<Vec<Labeled<'s>>>>,
+) -> PolicySet<'s> {
+    let own = principal_policies(snap, p);
     PolicySet {
         identity: own.identity,
         permission_boundary: own.boundary,
-        scps: org_levels(snap.scps_for(&snap.accounts[account].id), "SCP"),
+        scps,
         ..Default::default()
     }
 }
