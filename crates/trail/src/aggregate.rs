@@ -402,6 +402,8 @@ impl RawAggregate {
         } else {
             (other, self)
         };
+        big.pairs.reserve(small.pairs.len());
+        big.bursts.reserve(small.bursts.len());
         for (k, v) in small.pairs {
             match big.pairs.get_mut(&k) {
                 Some(s) => s.merge(&v),

@@ -116,20 +116,30 @@ impl Default for ReadOptions {
 pub fn read_logs(path: &Path, opts: &ReadOptions) -> Result<(RawAggregate, ReadStats), String> {
     let mut listing = ReadStats::default();
     let files = list_files(path, &mut listing)?;
+    // Each thread tallies into the aggregate of the scratch it holds (one per thread at
+    // most), merged once at the end: merging tallies costs more than keeping them apart.
     let pool = ScratchPool::default();
-    let (agg, stats) = files
+    let stats = files
         .par_iter()
-        .fold(
-            || (RawAggregate::new(opts.window_seconds), ReadStats::default()),
-            |(mut agg, mut stats), f| {
-                pool.with(|scratch| read_file(f, &mut agg, &mut stats, opts, scratch));
-                (agg, stats)
-            },
-        )
-        .reduce(
-            || (RawAggregate::new(opts.window_seconds), ReadStats::default()),
-            |(a1, s1), (a2, s2)| (a1.merge(a2), s1.merge(s2)),
-        );
+        .fold(ReadStats::default, |mut stats, f| {
+            pool.with(|scratch| {
+                let mut agg = scratch
+                    .agg
+                    .take()
+                    .unwrap_or_else(|| RawAggregate::new(opts.window_seconds));
+                read_file(f, &mut agg, &mut stats, opts, scratch);
+                scratch.agg = Some(agg);
+            });
+            stats
+        })
+        .reduce(ReadStats::default, ReadStats::merge);
+    let agg = pool
+        .0
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| s.agg)
+        .fold(RawAggregate::new(opts.window_seconds), RawAggregate::merge);
     let mut stats = listing.merge(stats);
     stats.warnings.sort();
     Ok((agg, stats))
@@ -436,6 +446,8 @@ struct Scratch {
     json: Vec<u8>,
     spans: Vec<crate::scan::RecordSpan>,
     inflater: Option<crate::inflate::Inflater>,
+    /// The tallies of the files this scratch was used for.
+    agg: Option<RawAggregate>,
 }
 
 /// Scratch buffers shared by the threads of one [`read_logs`]: taken for a file, given back
