@@ -26,7 +26,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::aggregate::RawAggregate;
-use crate::event::{extract, RawRecord};
+use crate::event::{extract_call, RawRecord};
 
 /// Problems listed per file before they are only counted.
 const PROBLEMS_PER_FILE: usize = 10;
@@ -319,10 +319,10 @@ impl Sink<'_> {
             ));
             return;
         }
-        match extract(raw) {
-            Ok(Some(e)) => {
+        match extract_call(raw) {
+            Ok(Some((e, counted))) => {
                 self.events += 1;
-                self.agg.add(&e);
+                self.agg.add_event(&e, counted);
             }
             Ok(None) => {}
             Err(msg) => {
