@@ -1,5 +1,6 @@
 //! Reading CloudTrail log files from a directory: in parallel across files (rayon), each file
-//! streamed record by record into the aggregation.
+//! read whole (gzip decompressed whole with libdeflate, [`crate::inflate`]; streamed with
+//! flate2 when that cannot be done) and its records fed one by one into the aggregation.
 //!
 //! Accepted, plain or gzip-compressed (recognized by content, not by name):
 //! * CloudTrail's delivery format `{"Records": [...]}` (any directory layout, e.g.
@@ -136,7 +137,7 @@ pub fn read_logs(path: &Path, opts: &ReadOptions) -> Result<(RawAggregate, ReadS
     let agg = pool
         .0
         .into_inner()
-        .unwrap_or_default()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .into_iter()
         .filter_map(|s| s.agg)
         .fold(RawAggregate::new(opts.window_seconds), RawAggregate::merge);
@@ -457,12 +458,12 @@ struct ScratchPool(std::sync::Mutex<Vec<Scratch>>);
 
 impl ScratchPool {
     fn with<T>(&self, f: impl FnOnce(&mut Scratch) -> T) -> T {
-        let taken = self.0.lock().map(|mut v| v.pop()).unwrap_or(None);
-        let mut scratch = taken.unwrap_or_default();
+        // (The lock is held only to pop and push: it cannot be poisoned by a panic while
+        // reading; were it, its content is still whole.)
+        let lock = || self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut scratch = lock().pop().unwrap_or_default();
         let out = f(&mut scratch);
-        if let Ok(mut v) = self.0.lock() {
-            v.push(scratch);
-        }
+        lock().push(scratch);
         out
     }
 }
