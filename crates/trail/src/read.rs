@@ -460,7 +460,11 @@ impl ScratchPool {
     fn with<T>(&self, f: impl FnOnce(&mut Scratch) -> T) -> T {
         // (The lock is held only to pop and push: it cannot be poisoned by a panic while
         // reading; were it, its content is still whole.)
-        let lock = || self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let lock = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
         let mut scratch = lock().pop().unwrap_or_default();
         let out = f(&mut scratch);
         lock().push(scratch);
