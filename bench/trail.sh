@@ -5,8 +5,10 @@
 # Writes the logs with `trustgate-trail-gen random` (fixed seed), then times
 # `trustgate trail` on them and reports MB/s of gzip on disk and of JSON, wall and per CPU
 # second (the machine is shared: CPU seconds move less with other people's builds). Then
-# `examples/throughput.rs` splits one thread's time on 300 of the files: decompression,
-# the fast path, and parsing every record with serde.
+# `examples/read_phase.rs` times the read phase alone (read_logs on all cores: wall, user +
+# sys CPU), and `examples/throughput.rs` splits one thread's CPU time on 300 of the files:
+# decompression (flate2/zlib-rs, libdeflate), the fast path's validation, and whole reads
+# with and without libdeflate and the fast path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEED=${SEED:-1}
@@ -56,6 +58,10 @@ print(f"   {s['files']} files, {s['records']} records, {s['events']} role-assump
       f"{s['bytes']/1e6:.0f} MB gzip, {s['jsonBytes']/1e6:.0f} MB JSON, {s['pairs']} (role, caller) pairs")
 PY
 
+echo "== the read phase alone (read_logs, $(nproc) cores)"
+cargo build --release --locked -q -p trustgate-trail --example read_phase --example throughput
+RUNS=3 target/release/examples/read_phase "$LOGS"
+
 echo "== one thread, 300 files: where the time goes"
 SUB="$OUT/trail-sub300"
 if [ ! -d "$SUB" ]; then
@@ -63,5 +69,4 @@ if [ ! -d "$SUB" ]; then
   find "$LOGS" -type f | sort > "$OUT/trail-files.txt"
   head -300 "$OUT/trail-files.txt" | while read -r f; do cp "$f" "$SUB/"; done
 fi
-cargo build --release --locked -q -p trustgate-trail --example throughput
 target/release/examples/throughput "$SUB"

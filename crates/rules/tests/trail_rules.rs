@@ -22,7 +22,11 @@ fn role(name: &str, trusted: serde_json::Value, last_used: Option<&str>) -> serd
 }
 
 fn snapshot() -> (tempfile::TempDir, Snapshot) {
-    let account = json!({
+    snapshot_with(Vec::new())
+}
+
+fn snapshot_with(extra_roles: Vec<serde_json::Value>) -> (tempfile::TempDir, Snapshot) {
+    let mut account = json!({
         "UserDetailList": [{"UserName": "u", "Arn": format!("arn:aws:iam::{A}:user/u"), "Path": "/",
             "UserId": "AIDAUSERU00000000001", "UserPolicyList": [], "AttachedManagedPolicies": [], "GroupList": []}],
         "GroupDetailList": [],
@@ -34,6 +38,10 @@ fn snapshot() -> (tempfile::TempDir, Snapshot) {
         ],
         "Policies": []
     });
+    account["RoleDetailList"]
+        .as_array_mut()
+        .unwrap()
+        .extend(extra_roles);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(format!("{A}.json")), account.to_string()).unwrap();
     let snap = Snapshot::load(dir.path(), &LoadOptions::default()).unwrap();
@@ -216,15 +224,161 @@ fn window_boundaries_bursts_and_trust() {
             .any(|x| x.resource.ends_with("role/old")),
         "used per CloudTrail"
     );
+    // Every role caller with a success is a chain: five pairs into three roles, one
+    // finding per role entered.
+    let chains: Vec<(&str, u64)> = of(&f, "TG034")
+        .iter()
+        .map(|x| {
+            (
+                x.resource.as_str(),
+                x.details["chainingRoles"].as_u64().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(
-        of(&f, "TG034").len(),
-        5,
-        "every role caller with a success is a chain"
+        chains,
+        [
+            (format!("arn:aws:iam::{A}:role/fresh").as_str(), 1),
+            (format!("arn:aws:iam::{A}:role/old").as_str(), 1),
+            (format!("arn:aws:iam::{A}:role/target").as_str(), 3),
+        ]
     );
 
     // A threshold of 9 catches the second caller too.
     let f = run(&e, 9);
     assert_eq!(of(&f, "TG033").len(), 2);
+}
+
+/// TG034 at scale: routine chains grouped by the role they enter, whatever the number of
+/// chaining roles; chains into an admin-equivalent role each reported (low); what is not
+/// a chain (users, failures) not reported.
+#[test]
+fn role_chains_grouped_by_role_entered_admin_chains_apart() {
+    let mut admin = role("admin", json!(format!("arn:aws:iam::{A}:root")), None);
+    admin["RolePolicyList"] = json!([{"PolicyName": "all", "PolicyDocument": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]);
+    let (_dir, snap) = snapshot_with(vec![admin]);
+
+    let t = parse_time("2026-10-01T00:00:00Z").unwrap();
+    let mut events = Vec::new();
+    // 300 roles of another account chain into `target`, some with a source identity.
+    for i in 0..300 {
+        let mut e = ev(
+            t + i,
+            "target",
+            &format!("arn:aws:iam::222222222222:role/r{i:03}"),
+            CallerType::Role,
+            "10.0.0.1",
+            false,
+        );
+        if i % 3 == 0 {
+            e.source_identity = Some(format!("person{i}"));
+        }
+        events.push(e);
+    }
+    // The busiest chain, and two chains into the admin role.
+    for k in 0..5 {
+        events.push(ev(
+            t + 1000 + k,
+            "target",
+            &format!("arn:aws:iam::{A}:role/ci"),
+            CallerType::Role,
+            "10.0.0.2",
+            false,
+        ));
+    }
+    for who in ["ci", "old"] {
+        events.push(ev(
+            t + 2000,
+            "admin",
+            &format!("arn:aws:iam::{A}:role/{who}"),
+            CallerType::Role,
+            "10.0.0.2",
+            false,
+        ));
+    }
+    // Not chains: a user, and a failed role call.
+    events.push(ev(
+        t,
+        "fresh",
+        &format!("arn:aws:iam::{A}:user/u"),
+        CallerType::User,
+        "10.0.0.3",
+        false,
+    ));
+    events.push(ev(
+        t,
+        "fresh",
+        &format!("arn:aws:iam::{A}:role/ci"),
+        CallerType::Role,
+        "10.0.0.3",
+        true,
+    ));
+    let mut raw = RawAggregate::new(600);
+    for e in &events {
+        raw.add(e);
+    }
+    let options = ScanOptions {
+        now: "2026-11-01T00:00:00Z".parse().unwrap(),
+        trail: Some(TrailInput::new(
+            raw.finalize(&|_| None),
+            TrailOptions {
+                baseline_days: 30,
+                burst_threshold: 10,
+            },
+        )),
+        ..ScanOptions::default()
+    };
+    let f = analyze(&snap, &options).output.findings;
+    let chains = of(&f, "TG034");
+    assert_eq!(chains.len(), 3, "{chains:#?}");
+    let admin: Vec<(&str, &str)> = chains
+        .iter()
+        .filter(|x| x.severity.as_str() == "low")
+        .map(|x| {
+            (
+                x.details["from"].as_str().unwrap(),
+                x.details["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        admin,
+        [
+            (
+                format!("arn:aws:iam::{A}:role/ci").as_str(),
+                format!("arn:aws:iam::{A}:role/admin").as_str()
+            ),
+            (
+                format!("arn:aws:iam::{A}:role/old").as_str(),
+                format!("arn:aws:iam::{A}:role/admin").as_str()
+            ),
+        ]
+    );
+    let target = chains
+        .iter()
+        .find(|x| x.resource.ends_with("role/target"))
+        .unwrap();
+    assert_eq!(target.severity.as_str(), "info");
+    assert_eq!(target.details["chainingRoles"], 301);
+    assert_eq!(target.details["chainingRolesWithSourceIdentity"], 100);
+    assert_eq!(target.details["successes"], 305);
+    let from = target.details["chainedFrom"].as_array().unwrap();
+    assert_eq!(from.len(), 50, "listed up to 50, counted in full");
+    assert_eq!(
+        from[0],
+        format!("arn:aws:iam::{A}:role/ci").as_str(),
+        "busiest first"
+    );
+    assert!(
+        target.message.contains("201 without a source identity"),
+        "{}",
+        target.message
+    );
+    assert_eq!(
+        target.fingerprint,
+        format!("TG034|arn:aws:iam::{A}:role/target")
+    );
 }
 
 #[test]

@@ -211,7 +211,9 @@ fn max_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
 }
 
 impl PairStats {
-    fn add_event(&mut self, e: &StsEvent) {
+    /// Adds an event; `counted`: whether it counts as a call (see
+    /// [`crate::event::extract_call`]); either way its time and details are kept.
+    fn add_event(&mut self, e: &StsEvent, counted: bool) {
         let ok = e.error_code.is_none();
         self.caller_type = Some(e.caller_type.as_str());
         if self.caller_account.is_none() {
@@ -219,22 +221,22 @@ impl PairStats {
         }
         let c = &mut self.counters;
         if ok {
-            c.successes += 1;
+            c.successes += u64::from(counted);
             self.first_success = min_opt(self.first_success, Some(e.time));
             self.last_success = max_opt(self.last_success, Some(e.time));
-            if e.external_id {
+            if e.external_id && counted {
                 c.external_id_successes += 1;
             }
             if let Some(net) = network_of(e.source_ip.as_deref(), e.vpc_endpoint.as_deref()) {
                 self.networks.insert(&net, e.time, CAP_NETWORKS);
             }
-        } else {
+        } else if counted {
             c.failures += 1;
             if e.error_code.as_deref() == Some("AccessDenied") {
                 c.access_denied += 1;
             }
         }
-        if e.external_id {
+        if e.external_id && counted {
             c.with_external_id += 1;
         }
         if let Some(i) = EventName::ALL.iter().position(|n| *n == e.name) {
@@ -371,11 +373,18 @@ impl RawAggregate {
         }
     }
 
+    /// Adds an event that counts as a call.
     pub fn add(&mut self, e: &StsEvent) {
+        self.add_event(e, true);
+    }
+
+    /// Adds an event; `counted`: whether it counts as a call (a successful console switch
+    /// recorded in the role's account does not: its `AssumeRole` does).
+    pub fn add_event(&mut self, e: &StsEvent, counted: bool) {
         let side = Side::of(&e.target, e.recipient_account.as_deref());
         let key = (e.target.clone(), e.caller.clone(), side);
-        self.pairs.entry(key).or_default().add_event(e);
-        if e.error_code.is_some() {
+        self.pairs.entry(key).or_default().add_event(e, counted);
+        if e.error_code.is_some() && counted {
             let window = e.time.div_euclid(self.window_seconds) * self.window_seconds;
             let b = self
                 .bursts
@@ -402,6 +411,8 @@ impl RawAggregate {
         } else {
             (other, self)
         };
+        big.pairs.reserve(small.pairs.len());
+        big.bursts.reserve(small.bursts.len());
         for (k, v) in small.pairs {
             match big.pairs.get_mut(&k) {
                 Some(s) => s.merge(&v),

@@ -324,8 +324,13 @@ struct SessionTag {
 
 #[derive(Debug, Default, Deserialize)]
 struct SwitchRoleData {
+    /// The role switched to (a form no published record shows; read for compatibility).
     #[serde(default, rename = "SwitchTo")]
     switch_to: Option<String>,
+    /// The principal that switched: the form of the record delivered to the role's account,
+    /// whose `userIdentity` is the new role session.
+    #[serde(default, rename = "SwitchFrom")]
+    switch_from: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -529,10 +534,39 @@ fn unique_or_account(
     }
 }
 
+/// A principal named by its ARN alone (a console switch's `SwitchFrom`): (principal, type,
+/// account), a role session as its role's ARN.
+fn principal_of_arn(arn: &str) -> (String, CallerType, Option<String>) {
+    let account = arn_account(arn).map(str::to_string);
+    if let Some(role) = role_of_session(arn) {
+        return (role, CallerType::Role, account);
+    }
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or("");
+    let ty = if resource == "root" {
+        CallerType::Root
+    } else if resource.starts_with("user/") {
+        CallerType::User
+    } else if resource.starts_with("federated-user/") {
+        CallerType::FederatedUser
+    } else {
+        CallerType::Unknown
+    };
+    (arn.to_string(), ty, account)
+}
+
 /// The event in a record, if it is one trustgate reads. `Ok(None)`: another kind of record.
 /// `Err`: an STS or sign-in record that lacks what identifies the call (the message names
 /// the field).
 pub fn extract(raw: &RawRecord<'_>) -> Result<Option<StsEvent>, String> {
+    Ok(extract_call(raw)?.map(|(event, _)| event))
+}
+
+/// [`extract`], and whether the event counts as a call. A successful console switch
+/// recorded in the role's account (`SwitchFrom`) does not: the console makes the switch with
+/// an STS `AssumeRole` call, recorded too and counted; the `SwitchRole` record adds the
+/// browser's address and user agent (the `AssumeRole` shows `AWS Internal`) and marks the
+/// pair as used from the console.
+pub fn extract_call(raw: &RawRecord<'_>) -> Result<Option<(StsEvent, bool)>, String> {
     let (Some(source), Some(name)) = (raw.event_source.as_str(), raw.event_name.as_str()) else {
         return Ok(None);
     };
@@ -548,7 +582,8 @@ pub fn extract(raw: &RawRecord<'_>) -> Result<Option<StsEvent>, String> {
     let identity: UserIdentity = nested(raw.user_identity, "userIdentity")?;
     let params: RequestParameters = nested(raw.request_parameters, "requestParameters")?;
     let mut error_code = raw.error_code.as_str().map(str::to_string);
-    let (caller, caller_type, caller_account) = caller_of(&identity, &params);
+    let (mut caller, mut caller_type, mut caller_account) = caller_of(&identity, &params);
+    let mut counted = true;
     let target = match name {
         EventName::SwitchRole => {
             let data: SwitchRoleData = nested(raw.additional_event_data, "additionalEventData")?;
@@ -556,9 +591,25 @@ pub fn extract(raw: &RawRecord<'_>) -> Result<Option<StsEvent>, String> {
             if error_code.is_none() && response.switch_role.as_deref() != Some("Success") {
                 error_code = Some("SwitchRoleFailure".into());
             }
-            data.switch_to.filter(|s| !s.is_empty()).ok_or_else(|| {
-                "SwitchRole: no additionalEventData.SwitchTo (the role switched to)".to_string()
-            })?
+            let switch_to = data.switch_to.filter(|s| !s.is_empty());
+            let switch_from = data.switch_from.filter(|s| !s.is_empty());
+            match (switch_to, switch_from) {
+                (Some(to), _) => to,
+                (None, Some(from)) => {
+                    // The role's account's record: the identity is the new session.
+                    let role = (caller_type == CallerType::Role)
+                        .then(|| caller.clone())
+                        .ok_or_else(|| {
+                            "SwitchRole: additionalEventData.SwitchFrom without a role session in userIdentity (the role switched to)".to_string()
+                        })?;
+                    (caller, caller_type, caller_account) = principal_of_arn(&from);
+                    counted = error_code.is_some();
+                    role
+                }
+                (None, None) => {
+                    return Err("SwitchRole: no additionalEventData.SwitchFrom or SwitchTo (who switched to which role)".to_string())
+                }
+            }
         }
         EventName::GetFederationToken => {
             let user = params
@@ -580,7 +631,7 @@ pub fn extract(raw: &RawRecord<'_>) -> Result<Option<StsEvent>, String> {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| format!("{}: no requestParameters.roleArn", name.as_str()))?,
     };
-    Ok(Some(StsEvent {
+    let event = StsEvent {
         time,
         name,
         target,
@@ -603,7 +654,8 @@ pub fn extract(raw: &RawRecord<'_>) -> Result<Option<StsEvent>, String> {
             .collect(),
         duration_seconds: params.duration_seconds,
         recipient_account: raw.recipient_account_id.as_str().map(str::to_string),
-    }))
+    };
+    Ok(Some((event, counted)))
 }
 
 /// Days from 1970-01-01 to a civil date (proleptic Gregorian), Howard Hinnant's algorithm.
@@ -770,6 +822,59 @@ mod tests {
             fed.target,
             "arn:aws:sts::100000000002:federated-user/bob-fed"
         );
+    }
+
+    /// A console switch as published copies of real logs show it (names changed): in the
+    /// role's account, the new session as the identity and `SwitchFrom`; the call itself is
+    /// the `AssumeRole` recorded with it, so this record is not counted as a call.
+    #[test]
+    fn console_switch_recorded_in_the_roles_account() {
+        let raw: RawRecord = serde_json::from_str(
+            r#"{"eventVersion":"1.05","userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLEROLE00001:bob@example.com",
+            "arn":"arn:aws:sts::222222222222:assumed-role/admin-role/bob@example.com","accountId":"222222222222"},
+            "eventTime":"2020-09-17T19:04:10Z","eventSource":"signin.amazonaws.com","eventName":"SwitchRole","awsRegion":"us-east-1",
+            "sourceIPAddress":"198.51.100.15","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"SwitchRole":"Success"},
+            "additionalEventData":{"SwitchFrom":"arn:aws:iam::111111111111:user/bob@example.com","RedirectTo":"https://console.aws.amazon.com/console/home"},
+            "eventID":"70627092-0c9c-4163-9975-42ffcc50a37a","eventType":"AwsConsoleSignIn","recipientAccountId":"222222222222"}"#,
+        )
+        .unwrap();
+        let (e, counted) = extract_call(&raw).unwrap().unwrap();
+        assert!(!counted);
+        assert_eq!(e.target, "arn:aws:iam::222222222222:role/admin-role");
+        assert_eq!(
+            (
+                e.caller.as_str(),
+                e.caller_type,
+                e.caller_account.as_deref()
+            ),
+            (
+                "arn:aws:iam::111111111111:user/bob@example.com",
+                CallerType::User,
+                Some("111111111111")
+            )
+        );
+        assert_eq!(e.source_ip.as_deref(), Some("198.51.100.15"));
+        assert_eq!(e.error_code, None);
+        // From a role session: the caller is the role.
+        let from_role = r#"{"eventTime":"2020-04-30T11:08:31Z","eventSource":"signin.amazonaws.com","eventName":"SwitchRole",
+            "userIdentity":{"type":"AssumedRole","principalId":"AROAEXAMPLEROLE00002:me","arn":"arn:aws:sts::222222222222:assumed-role/AdminRole/me","accountId":"222222222222"},
+            "responseElements":{"SwitchRole":"Failure"},
+            "additionalEventData":{"SwitchFrom":"arn:aws:sts::111111111111:assumed-role/Admin/me"}}"#;
+        let raw: RawRecord = serde_json::from_str(from_role).unwrap();
+        let (e, counted) = extract_call(&raw).unwrap().unwrap();
+        assert_eq!(e.caller, "arn:aws:iam::111111111111:role/Admin");
+        assert_eq!(e.caller_type, CallerType::Role);
+        assert_eq!(e.error_code.as_deref(), Some("SwitchRoleFailure"));
+        assert!(
+            counted,
+            "a failed switch is counted: whether STS records it is not known"
+        );
+        // Neither SwitchFrom nor SwitchTo: reported.
+        let e = record(
+            r#"{"eventTime":"2020-04-30T11:08:31Z","eventSource":"signin.amazonaws.com","eventName":"SwitchRole",
+            "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/x"},"additionalEventData":{"RedirectTo":"x"}}"#,
+        );
+        assert!(e.unwrap_err().contains("SwitchFrom"));
     }
 
     #[test]

@@ -4,8 +4,15 @@
 //! in CloudTrail's S3 layout (`AWSLogs/[o-org/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/…json.gz`).
 //!
 //! Records are written as CloudTrail writes them (field names, `userIdentity` forms,
-//! `sharedEventID` on both copies of a cross-account call), with made-up credentials in the
-//! responses so that a reader that printed them would be caught by the tests.
+//! `sharedEventID` on both copies of a cross-account call, console switches as an STS
+//! `AssumeRole` from `AWS Internal` plus a `SwitchRole` record in the role's account), with
+//! made-up credentials in the responses so that a reader that printed them would be caught
+//! by the tests. Two forms are kept that AWS does not document, for the reader's tolerance
+//! and so that the example trail and the benchmark's input stay as they were: the role's
+//! account's copy of a cross-account call naming the caller by ARN ([`Copies::Target`],
+//! [`Copies::Both`]; AWS documents only the `AWSAccount` form, [`Copies::BothOpaque`]), and
+//! console switches as one `SwitchTo` record ([`Call::switch_to_form`]). See the crate's
+//! README, "What the records look like".
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -100,6 +107,10 @@ pub struct Call {
     pub region: String,
     pub copies: Copies,
     pub vpc_endpoint: Option<String>,
+    /// For a console switch ([`EventName::SwitchRole`]): write it in the form no published
+    /// record shows — one `SwitchRole` record with `SwitchTo` per delivery — instead of as
+    /// CloudTrail records it (see [`write_trail`]). The example trail uses it.
+    pub switch_to_form: bool,
 }
 
 impl Call {
@@ -121,7 +132,31 @@ impl Call {
             region: "eu-west-1".into(),
             copies: Copies::Target,
             vpc_endpoint: None,
+            switch_to_form: false,
         }
+    }
+
+    /// How a console switch's caller appears in `SwitchFrom`: a user or root by ARN, a role
+    /// by its session's ARN. None for callers that do not switch roles in the console this
+    /// way (services, federation).
+    fn switch_from(&self) -> Option<String> {
+        match &self.identity {
+            Identity::User { arn, .. } => Some(arn.clone()),
+            Identity::Root { account } => Some(format!("arn:aws:iam::{account}:root")),
+            Identity::Role { arn, session, .. } => {
+                let account = arn_account(arn)?;
+                let name = arn.rsplit('/').next()?;
+                Some(format!(
+                    "arn:aws:sts::{account}:assumed-role/{name}/{session}"
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this is a console switch written as CloudTrail records it.
+    fn observed_switch(&self) -> bool {
+        self.name == EventName::SwitchRole && !self.switch_to_form && self.switch_from().is_some()
     }
 
     /// The accounts the record is delivered to, with the `AWSAccount` form flag.
@@ -213,6 +248,15 @@ pub fn record(
     shared: Option<&str>,
     rng: &mut ChaCha8Rng,
 ) -> Value {
+    if call.observed_switch() {
+        // The console switches with an STS AssumeRole call made from inside AWS.
+        let mut assume = call.clone();
+        assume.name = EventName::AssumeRole;
+        assume.source_ip = "AWS Internal".into();
+        let mut r = record(&assume, opaque, recipient, shared, rng);
+        r["userAgent"] = json!("AWS Internal");
+        return r;
+    }
     let time = format_time(call.time);
     let (source, name) = match call.name {
         EventName::SwitchRole => ("signin.amazonaws.com", "SwitchRole"),
@@ -305,6 +349,36 @@ pub fn record(
         }
     }
     r
+}
+
+/// The `SwitchRole` record of a successful console switch, as delivered to the role's
+/// account: the identity is the new role session (no `sessionContext`), `SwitchFrom` names
+/// who switched, the address and user agent are the browser's.
+pub fn switch_role_record(call: &Call, rng: &mut ChaCha8Rng) -> Option<Value> {
+    let from = call.switch_from()?;
+    let account = arn_account(&call.target)?;
+    let role = call.target.rsplit('/').next()?;
+    let session = &call.session_name;
+    Some(json!({
+        "eventVersion": "1.08",
+        "userIdentity": {"type": "AssumedRole", "principalId": format!("AROA{}:{session}", upper(rng, 17)),
+            "arn": format!("arn:aws:sts::{account}:assumed-role/{role}/{session}"), "accountId": account},
+        "eventTime": format_time(call.time),
+        "eventSource": "signin.amazonaws.com",
+        "eventName": "SwitchRole",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": call.source_ip,
+        "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        "requestParameters": null,
+        "responseElements": {"SwitchRole": "Success"},
+        "additionalEventData": {"SwitchFrom": from, "RedirectTo": "https://console.aws.amazon.com/console/home"},
+        "eventID": uuid(rng),
+        "readOnly": false,
+        "eventType": "AwsConsoleSignIn",
+        "managementEvent": true,
+        "recipientAccountId": account,
+        "eventCategory": "Management",
+    }))
 }
 
 const NOISE: [(&str, &str); 8] = [
@@ -430,6 +504,16 @@ pub fn write_trail(out: &Path, calls: &[Call], opts: &WriteOptions) -> io::Resul
                 let r = record(c, opaque, account, shared[i].as_deref(), &mut rng);
                 records.push((c.time, r.to_string()));
                 stats.call_records += 1;
+                // A successful console switch: its SwitchRole record in the role's account.
+                if c.observed_switch()
+                    && c.error.is_none()
+                    && arn_account(&c.target) == Some(account.as_str())
+                {
+                    if let Some(r) = switch_role_record(c, &mut rng) {
+                        records.push((c.time, r.to_string()));
+                        stats.call_records += 1;
+                    }
+                }
                 for _ in 0..opts.noise_per_call {
                     let t = c.time + rng.random_range(-300..300);
                     records.push((t, noise_record(account, t, &mut rng).to_string()));
@@ -717,6 +801,7 @@ pub fn example_org_calls(unique_id: &dyn Fn(&str) -> String) -> Vec<Call> {
                 office_ip,
             );
             c.name = EventName::SwitchRole;
+            c.switch_to_form = true;
             push(c, Copies::Caller, "alice");
         }
         // Security audit hub, daily.

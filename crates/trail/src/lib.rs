@@ -18,6 +18,7 @@
 pub mod aggregate;
 pub mod event;
 pub mod generate;
+pub mod inflate;
 pub mod read;
 pub mod results;
 pub mod scan;

@@ -1,5 +1,6 @@
 //! Reading CloudTrail log files from a directory: in parallel across files (rayon), each file
-//! streamed record by record into the aggregation.
+//! read whole (gzip decompressed whole with libdeflate, [`crate::inflate`]; streamed with
+//! flate2 when that cannot be done) and its records fed one by one into the aggregation.
 //!
 //! Accepted, plain or gzip-compressed (recognized by content, not by name):
 //! * CloudTrail's delivery format `{"Records": [...]}` (any directory layout, e.g.
@@ -26,7 +27,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::aggregate::RawAggregate;
-use crate::event::{extract, RawRecord};
+use crate::event::{extract_call, RawRecord};
 
 /// Problems listed per file before they are only counted.
 const PROBLEMS_PER_FILE: usize = 10;
@@ -96,6 +97,9 @@ pub struct ReadOptions {
     /// Validate `{"Records": …}` files with [`crate::scan`] and parse only their STS and
     /// sign-in records (the answers are the same; off: every record through serde).
     pub fast_path: bool,
+    /// Decompress gzip files whole with libdeflate (off: stream them with flate2, as files
+    /// libdeflate cannot take whole always are; the answers are the same).
+    pub libdeflate: bool,
 }
 
 impl Default for ReadOptions {
@@ -103,6 +107,7 @@ impl Default for ReadOptions {
         ReadOptions {
             window_seconds: 600,
             fast_path: true,
+            libdeflate: true,
         }
     }
 }
@@ -112,19 +117,30 @@ impl Default for ReadOptions {
 pub fn read_logs(path: &Path, opts: &ReadOptions) -> Result<(RawAggregate, ReadStats), String> {
     let mut listing = ReadStats::default();
     let files = list_files(path, &mut listing)?;
-    let (agg, stats) = files
+    // Each thread tallies into the aggregate of the scratch it holds (one per thread at
+    // most), merged once at the end: merging tallies costs more than keeping them apart.
+    let pool = ScratchPool::default();
+    let stats = files
         .par_iter()
-        .fold(
-            || (RawAggregate::new(opts.window_seconds), ReadStats::default()),
-            |(mut agg, mut stats), f| {
-                read_file(f, &mut agg, &mut stats, opts.fast_path);
-                (agg, stats)
-            },
-        )
-        .reduce(
-            || (RawAggregate::new(opts.window_seconds), ReadStats::default()),
-            |(a1, s1), (a2, s2)| (a1.merge(a2), s1.merge(s2)),
-        );
+        .fold(ReadStats::default, |mut stats, f| {
+            pool.with(|scratch| {
+                let mut agg = scratch
+                    .agg
+                    .take()
+                    .unwrap_or_else(|| RawAggregate::new(opts.window_seconds));
+                read_file(f, &mut agg, &mut stats, opts, scratch);
+                scratch.agg = Some(agg);
+            });
+            stats
+        })
+        .reduce(ReadStats::default, ReadStats::merge);
+    let agg = pool
+        .0
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .into_iter()
+        .filter_map(|s| s.agg)
+        .fold(RawAggregate::new(opts.window_seconds), RawAggregate::merge);
     let mut stats = listing.merge(stats);
     stats.warnings.sort();
     Ok((agg, stats))
@@ -304,10 +320,10 @@ impl Sink<'_> {
             ));
             return;
         }
-        match extract(raw) {
-            Ok(Some(e)) => {
+        match extract_call(raw) {
+            Ok(Some((e, counted))) => {
                 self.events += 1;
-                self.agg.add(&e);
+                self.agg.add_event(&e, counted);
             }
             Ok(None) => {}
             Err(msg) => {
@@ -419,8 +435,51 @@ fn read_prefix(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<(
     Ok(())
 }
 
-fn read_file(path: &Path, agg: &mut RawAggregate, stats: &mut ReadStats, fast: bool) {
-    let file = match File::open(path) {
+/// Files up to this size are read whole into memory (then, if gzip, decompressed whole);
+/// larger ones are streamed.
+const WHOLE_FILE_MAX: u64 = 256 << 20;
+
+/// Buffers one thread reuses from file to file, so that reading allocates nothing per file
+/// once they have grown to the largest file.
+#[derive(Default)]
+struct Scratch {
+    file: Vec<u8>,
+    json: Vec<u8>,
+    spans: Vec<crate::scan::RecordSpan>,
+    inflater: Option<crate::inflate::Inflater>,
+    /// The tallies of the files this scratch was used for.
+    agg: Option<RawAggregate>,
+}
+
+/// Scratch buffers shared by the threads of one [`read_logs`]: taken for a file, given back
+/// after it (so at most one per thread, and all freed when the read ends).
+#[derive(Default)]
+struct ScratchPool(std::sync::Mutex<Vec<Scratch>>);
+
+impl ScratchPool {
+    fn with<T>(&self, f: impl FnOnce(&mut Scratch) -> T) -> T {
+        // (The lock is held only to pop and push: it cannot be poisoned by a panic while
+        // reading; were it, its content is still whole.)
+        let lock = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let mut scratch = lock().pop().unwrap_or_default();
+        let out = f(&mut scratch);
+        lock().push(scratch);
+        out
+    }
+}
+
+fn read_file(
+    path: &Path,
+    agg: &mut RawAggregate,
+    stats: &mut ReadStats,
+    opts: &ReadOptions,
+    scratch: &mut Scratch,
+) {
+    let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
             stats.files_unreadable += 1;
@@ -430,14 +489,94 @@ fn read_file(path: &Path, agg: &mut RawAggregate, stats: &mut ReadStats, fast: b
             return;
         }
     };
-    stats.bytes += file.metadata().map(|m| m.len()).unwrap_or(0);
-    read_stream(
-        path,
-        BufReader::with_capacity(1 << 18, file),
-        agg,
-        stats,
-        fast,
-    );
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    stats.bytes += size;
+    if size > WHOLE_FILE_MAX {
+        read_stream(
+            path,
+            BufReader::with_capacity(1 << 18, file),
+            agg,
+            stats,
+            opts.fast_path,
+        );
+        return;
+    }
+    scratch.file.clear();
+    if let Err(e) = file.read_to_end(&mut scratch.file) {
+        // What was read is kept; the streaming path reports the error after it.
+        let data = std::mem::take(&mut scratch.file);
+        read_stream(
+            path,
+            BufReader::new(io::Cursor::new(&data[..]).chain(FailingReader(Some(e)))),
+            agg,
+            stats,
+            opts.fast_path,
+        );
+        scratch.file = data;
+        return;
+    }
+    let data = std::mem::take(&mut scratch.file);
+    read_in_memory(path, &data, agg, stats, opts, scratch);
+    scratch.file = data;
+}
+
+/// A reader that fails once with the error it holds (a file that could not be read to the
+/// end).
+struct FailingReader(Option<io::Error>);
+
+impl Read for FailingReader {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
+/// A whole file in memory: gzip decompressed whole with libdeflate, then parsed from
+/// memory. Gzip that libdeflate does not take whole (corrupt, truncated, trailing bytes
+/// after the last member, too large) is streamed with flate2 instead, which reads what can
+/// be read and says where it stopped.
+fn read_in_memory(
+    path: &Path,
+    data: &[u8],
+    agg: &mut RawAggregate,
+    stats: &mut ReadStats,
+    opts: &ReadOptions,
+    scratch: &mut Scratch,
+) {
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        read_json(
+            path,
+            data,
+            "file",
+            agg,
+            stats,
+            opts.fast_path,
+            &mut scratch.spans,
+        );
+        return;
+    }
+    if opts.libdeflate {
+        let inflater = scratch
+            .inflater
+            .get_or_insert_with(crate::inflate::Inflater::new);
+        if let Some(n) = inflater.gunzip(data, &mut scratch.json) {
+            let json = std::mem::take(&mut scratch.json);
+            read_json(
+                path,
+                &json[..n],
+                "gzip",
+                agg,
+                stats,
+                opts.fast_path,
+                &mut scratch.spans,
+            );
+            scratch.json = json;
+            return;
+        }
+    }
+    read_stream(path, data, agg, stats, opts.fast_path);
 }
 
 /// Reads one file's content (`path` names it in messages): what the fuzz target and tests
@@ -448,8 +587,65 @@ pub fn read_bytes(path: &Path, data: &[u8], opts: &ReadOptions) -> (RawAggregate
         bytes: data.len() as u64,
         ..Default::default()
     };
-    read_stream(path, data, &mut agg, &mut stats, opts.fast_path);
+    read_in_memory(
+        path,
+        data,
+        &mut agg,
+        &mut stats,
+        opts,
+        &mut Scratch::default(),
+    );
     (agg, stats)
+}
+
+fn new_sink<'x>(agg: &'x mut RawAggregate, path: &'x Path, fast: bool) -> Sink<'x> {
+    Sink {
+        agg,
+        path,
+        records: 0,
+        events: 0,
+        skipped: 0,
+        problems: Vec::new(),
+        more_problems: 0,
+        place: Place::Records,
+        fast,
+    }
+}
+
+/// Decompressed (or plain) JSON in memory.
+#[allow(clippy::too_many_arguments)]
+fn read_json(
+    path: &Path,
+    data: &[u8],
+    compression: &str,
+    agg: &mut RawAggregate,
+    stats: &mut ReadStats,
+    fast: bool,
+    spans: &mut Vec<crate::scan::RecordSpan>,
+) {
+    let mut sink = new_sink(agg, path, fast);
+    let layout = layout_of(&data[..data.len().min(4096)]);
+    let mut fatal = None;
+    let mut read_error = None;
+    match layout {
+        Layout::Empty => {
+            stats.files_empty += 1;
+            stats
+                .warnings
+                .push(format!("{}: empty file, no records", path.display()));
+        }
+        Layout::RecordsObject | Layout::Array => {
+            stats.json_bytes += data.len() as u64;
+            fatal = parse_document(data, layout, &mut sink, false, spans);
+        }
+        Layout::Lines => {
+            let (json_bytes, f, err) = parse_lines(Vec::new(), Box::new(data), None, &mut sink);
+            stats.json_bytes += json_bytes;
+            fatal = f;
+            read_error = err;
+        }
+    }
+    finish(path, sink, stats, layout, read_error, fatal, compression);
 }
 
 fn read_stream<'r, R: BufRead + 'r>(
@@ -466,21 +662,10 @@ fn read_stream<'r, R: BufRead + 'r>(
         Box::new(buffered)
     };
     let compression = if gz { "gzip" } else { "file" };
-    let mut sink = Sink {
-        agg,
-        path,
-        records: 0,
-        events: 0,
-        skipped: 0,
-        problems: Vec::new(),
-        more_problems: 0,
-        place: Place::Records,
-        fast,
-    };
+    let mut sink = new_sink(agg, path, fast);
     let mut buf = Vec::new();
     let mut read_error = read_prefix(&mut input, &mut buf, 4096).err();
     let layout = layout_of(&buf);
-    // (fatal problem, whether some records were read before it)
     let mut fatal: Option<String> = None;
     match layout {
         Layout::Empty if read_error.is_none() => {
@@ -495,7 +680,13 @@ fn read_stream<'r, R: BufRead + 'r>(
                 read_error = input.read_to_end(&mut buf).err();
             }
             stats.json_bytes += buf.len() as u64;
-            fatal = parse_document(&buf, layout, &mut sink, read_error.is_some());
+            fatal = parse_document(
+                &buf,
+                layout,
+                &mut sink,
+                read_error.is_some(),
+                &mut Vec::new(),
+            );
         }
         Layout::Lines => {
             let (json_bytes, f, err) = parse_lines(buf, input, read_error.take(), &mut sink);
@@ -504,6 +695,19 @@ fn read_stream<'r, R: BufRead + 'r>(
             read_error = err;
         }
     }
+    finish(path, sink, stats, layout, read_error, fatal, compression);
+}
+
+/// Counts what a file gave and words its problems.
+fn finish(
+    path: &Path,
+    mut sink: Sink<'_>,
+    stats: &mut ReadStats,
+    layout: Layout,
+    read_error: Option<io::Error>,
+    fatal: Option<String>,
+    compression: &str,
+) {
     stats.records += sink.records;
     stats.events += sink.events;
     stats.records_skipped += sink.skipped;
@@ -579,32 +783,58 @@ fn parse_document(
     layout: Layout,
     sink: &mut Sink<'_>,
     truncated: bool,
+    spans: &mut Vec<crate::scan::RecordSpan>,
 ) -> Option<String> {
-    if layout == Layout::RecordsObject && !truncated && sink.fast {
-        if let Some(spans) = crate::scan::record_spans(buf) {
-            let filter = crate::scan::SourceFilter::default();
-            sink.place = Place::Records;
-            for (index, &(start, end)) in spans.iter().enumerate() {
-                let record = &buf[start..end];
-                if !filter.needs_parse(record) {
-                    sink.records += 1;
-                    continue;
-                }
-                match serde_json::from_slice::<RawRecord>(record) {
-                    Ok(raw) => sink.record(&raw, index as u64),
-                    // Valid JSON the record type rejects cannot happen (every field accepts
-                    // any value); should it, the record is reported, not dropped.
-                    Err(e) => {
-                        sink.records += 1;
-                        sink.skipped += 1;
-                        sink.problem(format!("at Records[{index}]: {e}"));
-                    }
+    if layout == Layout::RecordsObject
+        && !truncated
+        && sink.fast
+        && crate::scan::scan_records(buf, spans)
+    {
+        sink.place = Place::Records;
+        for (index, span) in spans.iter().enumerate() {
+            if !span.parse {
+                // Another service's record: what the serde path does with it is count it.
+                sink.records += 1;
+                continue;
+            }
+            let record = &buf[span.start..span.end];
+            match serde_json::from_slice::<RawRecord>(record) {
+                Ok(raw) => sink.record(&raw, index as u64),
+                // Valid JSON that serde rejects (a duplicate field, an escape that does not
+                // decode, a number out of range in a text field): the serde path stops the
+                // file there, and so does this one, with the same message and place.
+                Err(e) => {
+                    let (line, col) = line_col(buf, span.start);
+                    let (l, c) = (e.line() as u64, e.column() as u64);
+                    let (l, c) = if l <= 1 {
+                        (line, col + c)
+                    } else {
+                        (line + l - 1, c)
+                    };
+                    let text = e.to_string();
+                    let msg = match text.rfind(" at line ") {
+                        Some(i) => &text[..i],
+                        None => text.as_str(),
+                    };
+                    return Some(format!("{l}:{c}: {msg} (in Records[{}])", sink.records));
                 }
             }
-            return None;
         }
+        return None;
     }
     parse_document_serde(buf, layout, sink, truncated)
+}
+
+/// The line (1-based) and column (0-based, as serde_json counts before the first byte of a
+/// line) of a byte offset.
+fn line_col(buf: &[u8], offset: usize) -> (u64, u64) {
+    let before = &buf[..offset];
+    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
+    let col = match memchr::memrchr(b'\n', before) {
+        Some(nl) => offset - nl - 1,
+        None => offset,
+    };
+    (line, col as u64)
 }
 
 fn parse_document_serde(

@@ -42,7 +42,16 @@ WITH raw AS (
     TRY(from_iso8601_timestamp(eventtime)) AS ts,
     eventname AS event_name,
     CASE
-      WHEN eventname = 'SwitchRole' THEN json_extract_scalar(additionaleventdata, '$.SwitchTo')
+      -- A console switch: SwitchTo names the role; in the record delivered to the role's
+      -- account, SwitchFrom names who switched and the identity is the new role session.
+      WHEN eventname = 'SwitchRole' THEN COALESCE(
+        NULLIF(json_extract_scalar(additionaleventdata, '$.SwitchTo'), ''),
+        IF(NULLIF(json_extract_scalar(additionaleventdata, '$.SwitchFrom'), '') IS NOT NULL
+           AND useridentity.type = 'AssumedRole',
+          COALESCE(NULLIF(useridentity.sessioncontext.sessionissuer.arn, ''),
+            IF(regexp_like(COALESCE(useridentity.arn, ''), '^arn:[^:]+:sts::[^:]*:assumed-role/[^/]+'),
+               regexp_replace(useridentity.arn, '^arn:([^:]+):sts::([^:]*):assumed-role/([^/]+).*$', 'arn:$1:iam::$2:role/$3'))),
+          CAST(NULL AS VARCHAR)))
       WHEN eventname = 'GetFederationToken' THEN concat('arn:aws:sts::',
         COALESCE(NULLIF(useridentity.accountid, ''), recipientaccountid, ''),
         ':federated-user/', NULLIF(json_extract_scalar(requestparameters, '$.name'), ''))
@@ -54,6 +63,9 @@ WITH raw AS (
         AND COALESCE(json_extract_scalar(responseelements, '$.SwitchRole'), '') <> 'Success'
         THEN 'SwitchRoleFailure'
     END AS error_code,
+    IF(eventname = 'SwitchRole'
+       AND NULLIF(json_extract_scalar(additionaleventdata, '$.SwitchTo'), '') IS NULL,
+       NULLIF(json_extract_scalar(additionaleventdata, '$.SwitchFrom'), '')) AS switch_from,
     useridentity.type AS identity_type,
     NULLIF(useridentity.arn, '') AS identity_arn,
     NULLIF(useridentity.accountid, '') AS identity_account,
@@ -84,6 +96,10 @@ callers AS (
     -- service by name, a SAML provider by ARN, a web identity provider by ARN or host (from
     -- principalId: the table has no identityProvider column), else the unique ID or account.
     CASE
+      WHEN switch_from IS NOT NULL THEN
+        IF(regexp_like(switch_from, '^arn:[^:]+:sts::[^:]*:assumed-role/[^/]+'),
+           regexp_replace(switch_from, '^arn:([^:]+):sts::([^:]*):assumed-role/([^/]+).*$', 'arn:$1:iam::$2:role/$3'),
+           switch_from)
       WHEN identity_type = 'AssumedRole' THEN
         COALESCE(issuer_arn,
           IF(regexp_like(COALESCE(identity_arn, ''), '^arn:[^:]+:sts::[^:]*:assumed-role/[^/]+'),
@@ -104,6 +120,13 @@ callers AS (
       ELSE 'unknown'
     END AS caller,
     CASE
+      WHEN switch_from IS NOT NULL THEN CASE
+        WHEN regexp_like(switch_from, '^arn:[^:]+:sts::[^:]*:assumed-role/[^/]+') THEN 'role'
+        WHEN regexp_like(switch_from, '^[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:root$') THEN 'root'
+        WHEN regexp_like(switch_from, '^[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:user/') THEN 'user'
+        WHEN regexp_like(switch_from, '^[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:federated-user/') THEN 'federated-user'
+        ELSE 'unknown'
+      END
       WHEN identity_type = 'AssumedRole' THEN
         IF(issuer_arn IS NOT NULL
            OR regexp_like(COALESCE(identity_arn, ''), '^arn:[^:]+:sts::[^:]*:assumed-role/[^/]+'),
@@ -125,6 +148,8 @@ callers AS (
 events AS (
   SELECT callers.*,
     CASE
+      WHEN switch_from IS NOT NULL THEN
+        regexp_extract(switch_from, '^[^:]*:[^:]*:[^:]*:[^:]*:([0-9]{{12}})(:.*)?$', 1)
       WHEN caller_type = 'service' THEN CAST(NULL AS VARCHAR)
       WHEN caller_type IN ('saml', 'web-identity') THEN
         regexp_extract(caller, '^[^:]*:[^:]*:[^:]*:[^:]*:([0-9]{{12}})(:.*)?$', 1)
@@ -140,6 +165,9 @@ events AS (
         THEN 'caller'
       ELSE 'target'
     END AS side,
+    -- A successful switch recorded in the role's account is not counted as a call: the
+    -- console made it with an AssumeRole call, recorded too.
+    NOT (switch_from IS NOT NULL AND error_code IS NULL) AS counted,
     -- The network of a call: its VPC endpoint, else the /24 (IPv4) or /48 (IPv6) of its
     -- source address; NULL for service names such as lambda.amazonaws.com.
     COALESCE(vpc_endpoint, CAST(ip_prefix(TRY_CAST(source_ip AS IPADDRESS),
@@ -159,16 +187,16 @@ networks AS (
 ),
 pairs AS (
   SELECT target, caller, caller_type, caller_account, side,
-    count_if(error_code IS NULL) AS successes,
-    count_if(error_code IS NOT NULL) AS failures,
-    count_if(error_code = 'AccessDenied') AS access_denied,
+    count_if(counted AND error_code IS NULL) AS successes,
+    count_if(counted AND error_code IS NOT NULL) AS failures,
+    count_if(counted AND error_code = 'AccessDenied') AS access_denied,
     count_if(event_name = 'AssumeRole') AS assume_role,
     count_if(event_name = 'AssumeRoleWithSAML') AS assume_role_with_saml,
     count_if(event_name = 'AssumeRoleWithWebIdentity') AS assume_role_with_web_identity,
     count_if(event_name = 'GetFederationToken') AS get_federation_token,
     count_if(event_name = 'SwitchRole') AS switch_role,
-    count_if(external_id) AS with_external_id,
-    count_if(external_id AND error_code IS NULL) AS external_id_successes,
+    count_if(counted AND external_id) AS with_external_id,
+    count_if(counted AND external_id AND error_code IS NULL) AS external_id_successes,
     min(ts) AS first_seen,
     max(ts) AS last_seen,
     min(ts) FILTER (WHERE error_code IS NULL) AS first_success,
@@ -192,7 +220,7 @@ bursts AS (
     slice(array_sort(array_agg(DISTINCT target)), 1, {cap_small}) AS targets,
     slice(array_sort(array_agg(DISTINCT source_ip) FILTER (WHERE source_ip IS NOT NULL)), 1, {cap_small}) AS source_ips
   FROM events
-  WHERE error_code IS NOT NULL
+  WHERE error_code IS NOT NULL AND counted
   GROUP BY caller, caller_type, caller_account, side, CAST(floor(to_unixtime(ts) / {w}) AS BIGINT) * {w}
 )
 SELECT 'pair' AS row_kind, p.target AS target_role, p.caller, p.caller_type, p.caller_account, p.side,

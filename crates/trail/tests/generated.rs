@@ -194,6 +194,68 @@ fn example_trail_known_answers() {
     assert_eq!(counts(&usage), expected_counts(&calls));
 }
 
+/// Console switches as CloudTrail records them: an STS `AssumeRole` from `AWS Internal`,
+/// delivered like any call, and a `SwitchRole` record in the role's account. Each switch is
+/// counted once, its `SwitchRole` record adding the browser's address.
+#[test]
+fn console_switches_count_once() {
+    let start = parse_time("2026-03-01T00:00:00Z").unwrap();
+    let mut calls = random_calls(11, 4, 3, 5, 300, start);
+    // (Not `Copies::Caller` mixed with the others: a pair whose calls are delivered to
+    // different sides is counted from the role's side, see `Counters::prefer`.)
+    let copies = [Copies::Target, Copies::Both, Copies::BothOpaque];
+    let mut switches = 0;
+    for (i, c) in calls.iter_mut().enumerate() {
+        if i % 3 == 0 && !matches!(c.identity, Identity::Service(_)) {
+            c.name = trustgate_trail::EventName::SwitchRole;
+            c.copies = copies[i % 3];
+            c.source_ip = format!("203.0.113.{}", i % 200);
+            switches += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_trail(dir.path(), &calls, &WriteOptions::default()).unwrap();
+    let (raw, read) = read_logs(dir.path(), &ReadOptions::default()).unwrap();
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    let ids = resolver(&calls);
+    let usage = raw.finalize(&|id| ids.get(id).cloned());
+    // SwitchRole records name the role without its path: none here have one, so they
+    // meet their AssumeRole under the same pair.
+    let (got, want) = (counts(&usage), expected_counts(&calls));
+    let diff: Vec<_> = want
+        .iter()
+        .filter(|(k, v)| got.get(*k) != Some(v))
+        .collect();
+    assert!(diff.is_empty() && got.len() == want.len(), "{diff:?}");
+    let console: u64 = usage
+        .pairs
+        .iter()
+        .map(|p| p.stats.counters.by_event[4])
+        .sum();
+    let expected_console = calls
+        .iter()
+        .filter(|c| c.name == trustgate_trail::EventName::SwitchRole && c.error.is_none())
+        .count() as u64;
+    assert!(switches > 50 && expected_console > 20);
+    assert_eq!(console, expected_console);
+    // The browser's address is known from the SwitchRole record (the AssumeRole says
+    // "AWS Internal").
+    let c = calls
+        .iter()
+        .find(|c| {
+            c.name == trustgate_trail::EventName::SwitchRole
+                && c.error.is_none()
+                && c.copies == Copies::Target
+        })
+        .unwrap();
+    let p = usage
+        .pairs
+        .iter()
+        .find(|p| p.target == c.target && p.caller == c.identity.caller())
+        .unwrap();
+    assert!(p.stats.source_ips.values.contains(&c.source_ip));
+}
+
 /// The committed example trail is exactly what the generator writes.
 #[test]
 fn examples_trail_is_the_generators_output() {

@@ -4,7 +4,10 @@
 //! trustgate-trail-gen example --snapshot examples/org --out examples/trail
 //! trustgate-trail-gen random --out DIR [--seed S] [--accounts N] [--roles M] [--days D]
 //!                     [--calls C] [--noise-per-call K] [--noise-files-per-day F]
-//!                     [--noise-records-per-file R]
+//!                     [--noise-records-per-file R] [--console-every N]
+//!
+//! `--console-every N`: every Nth call by a user or role is a console role switch (an STS
+//! AssumeRole from "AWS Internal" and a SwitchRole record in the role's account).
 //! ```
 
 use std::collections::HashMap;
@@ -96,7 +99,7 @@ fn run() -> Result<(), String> {
         }
         Some("random") => {
             let start = parse_time("2026-01-01T00:00:00Z").ok_or("time")?;
-            let calls = random_calls(
+            let mut calls = random_calls(
                 seed,
                 arg(&args, "--accounts", 20)?,
                 arg(&args, "--roles", 20)?,
@@ -104,6 +107,19 @@ fn run() -> Result<(), String> {
                 arg(&args, "--calls", 10_000)?,
                 start,
             );
+            let console: usize = arg(&args, "--console-every", 0)?;
+            if console > 0 {
+                for (i, c) in calls.iter_mut().enumerate() {
+                    let person = matches!(
+                        c.identity,
+                        trustgate_trail::generate::Identity::User { .. }
+                            | trustgate_trail::generate::Identity::Role { .. }
+                    );
+                    if i % console == 0 && person {
+                        c.name = trustgate_trail::EventName::SwitchRole;
+                    }
+                }
+            }
             let opts = WriteOptions {
                 seed,
                 noise_per_call: arg(&args, "--noise-per-call", 10)?,
