@@ -64,8 +64,8 @@ fn usage_per_caller_and_relationship() {
     let s = &v["summary"];
     assert_eq!(s["source"], "logs");
     assert_eq!(s["files"], 61);
-    assert_eq!(s["records"], 1326);
-    assert_eq!(s["events"], 1326);
+    assert_eq!(s["records"], 1344);
+    assert_eq!(s["events"], 1344);
     assert_eq!(s["firstEvent"], "2026-09-01T00:03:00Z");
     assert_eq!(s["lastEvent"], "2026-10-31T22:00:00Z");
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
@@ -97,7 +97,11 @@ fn usage_per_caller_and_relationship() {
         "arn:aws:iam::100000000004:role/engineer-readonly",
         "arn:aws:iam::100000000002:user/alice",
     );
+    // A console switch is recorded twice (STS AssumeRole from "AWS Internal", SwitchRole in
+    // the role's account): both event names seen, one call counted.
     assert_eq!(switch["events"]["SwitchRole"], 9);
+    assert_eq!(switch["events"]["AssumeRole"], 9);
+    assert_eq!(switch["successes"], 9);
     let gha = caller(
         &v,
         "arn:aws:iam::100000000003:role/github-actions",

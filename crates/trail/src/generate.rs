@@ -8,10 +8,11 @@
 //! `AssumeRole` from `AWS Internal` plus a `SwitchRole` record in the role's account), with
 //! made-up credentials in the responses so that a reader that printed them would be caught
 //! by the tests. Two forms are kept that AWS does not document, for the reader's tolerance
-//! and so that the example trail and the benchmark's input stay as they were: the role's
-//! account's copy of a cross-account call naming the caller by ARN ([`Copies::Target`],
-//! [`Copies::Both`]; AWS documents only the `AWSAccount` form, [`Copies::BothOpaque`]), and
-//! console switches as one `SwitchTo` record ([`Call::switch_to_form`]). See the crate's
+//! and so that the benchmark's input stays as it was: the role's account's copy of a
+//! cross-account call naming the caller by ARN ([`Copies::Target`], [`Copies::Both`]; AWS
+//! documents only the `AWSAccount` form, [`Copies::BothOpaque`]), and console switches as
+//! one `SwitchTo` record ([`Call::switch_to_form`], no longer used by the example trail,
+//! whose console switches are written as published records show them). See the crate's
 //! README, "What the records look like".
 
 use std::collections::BTreeMap;
@@ -800,9 +801,10 @@ pub fn example_org_calls(unique_id: &dyn Fn(&str) -> String) -> Vec<Call> {
                 user(IDENTITY, "alice"),
                 office_ip,
             );
+            // As published console logs show it: an STS AssumeRole from "AWS Internal" in
+            // both accounts, and a SwitchRole record (with SwitchFrom) in the role's account.
             c.name = EventName::SwitchRole;
-            c.switch_to_form = true;
-            push(c, Copies::Caller, "alice");
+            push(c, Copies::Both, "alice");
         }
         // Security audit hub, daily.
         push(
