@@ -24,15 +24,16 @@ if [ ! -d "$ORG" ]; then
 fi
 SIZE=$(du -sb "$ORG" | cut -f1)
 
-measure() { # label, command...; prints "seconds max_rss_kb"
+measure() { # label, command...; prints "wall_seconds max_rss_kb cpu_seconds" (cpu = user + sys)
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || {
     echo "$label failed:"; cat "$OUT/stderr.txt"; exit 1; }
-  cat "$OUT/time.txt"
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$OUT/time.txt"
 }
 
 echo "== parse floor (read + parse every file into serde_json::Value, in parallel)"
 sync; cat "$ORG"/*.json > /dev/null  # warm the page cache for both runs
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 FLOOR_T=$(measure floor "$FLOOR" "$ORG")
 echo "   $FLOOR_T"
 echo "== trustgate scan (registry + findings + paths)"
@@ -61,25 +62,36 @@ if [ "${SKIP_CLOUDSPLAINING:-}" = "" ]; then
   fi
 fi
 
-read -r FS FM <<<"$FLOOR_T"; read -r SS SM <<<"$SCAN_T"; read -r OS OM <<<"$TG_ONE"
+read -r FS FM FC <<<"$FLOOR_T"; read -r SS SM SC <<<"$SCAN_T"; read -r OS OM OC <<<"$TG_ONE"
+CS_ROW="not run | | "
+if [ "$CS_T" != "not run" ]; then
+  read -r CSS CSM CSC <<<"$CS_T"
+  CS_ROW="$CSS | $CSC | $((CSM / 1024))"
+fi
 {
   echo "# Benchmark results ($(date -u +%Y-%m-%d))"
   echo
   echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB."
   echo "Input: \`trustgate synth --accounts $ACCOUNTS --roles $ROLES --seed $SEED\` ($((SIZE / 1000000)) MB)."
   echo
-  echo "| run | wall s | peak RSS MB |"
-  echo "|---|---|---|"
-  echo "| parse floor (serde_json::Value, parallel) | $FS | $((FM / 1024)) |"
-  echo "| trustgate scan (registry + findings + paths) | $SS | $((SM / 1024)) |"
-  echo "| ratio scan / floor | $(python3 -c "print(round($SS/max($FS,0.001),1))") | |"
+  echo "Load average before the runs: $LOAD_BEFORE (wall times are only comparable on an idle machine)."
+  echo
+  echo "| run | wall s | CPU s (user + sys) | peak RSS MB |"
+  echo "|---|---|---|---|"
+  echo "| parse floor (serde_json::Value, parallel) | $FS | $FC | $((FM / 1024)) |"
+  echo "| trustgate scan (registry + findings + paths) | $SS | $SC | $((SM / 1024)) |"
+  echo "| ratio scan / floor | $(python3 -c "print(round($SS/max($FS,0.001),1))") | | |"
   echo
   echo "One account, $SINGLE_ROLES roles:"
   echo
-  echo "| tool | wall s / peak RSS KB |"
-  echo "|---|---|"
-  echo "| trustgate scan | $TG_ONE |"
-  echo "| cloudsplaining 0.9.1 scan | $CS_T |"
+  echo "| tool | wall s | CPU s | peak RSS MB |"
+  echo "|---|---|---|---|"
+  echo "| trustgate scan | $OS | $OC | $((OM / 1024)) |"
+  echo "| cloudsplaining 0.9.1 scan | $CS_ROW |"
+  if [ "$CS_T" != "not run" ]; then
+    echo
+    echo "trustgate is $(python3 -c "print(round($CSS/max($OS,0.001)))")x faster (wall)."
+  fi
   echo
   echo "Phases of the scan (TRUSTGATE_TIMINGS=1, cumulative):"
   echo '```'
