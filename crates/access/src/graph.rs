@@ -22,7 +22,7 @@ use trustgate_policy::{
 };
 
 use crate::prepared::PreparedPrincipals;
-use crate::sources::{org_levels, principal_policies};
+use crate::sources::org_levels;
 
 /// What a node stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -350,14 +350,17 @@ impl AccessGraph {
                         index: i,
                     }));
                 for p in refs {
-                    let own = principal_policies(snap, p);
-                    let grants = own.identity.iter().any(|l| match &l.source {
+                    // Principals that cannot be prepared (an unparsable ARN) are never decided.
+                    let Some(caller) = prepared.get(p) else {
+                        continue;
+                    };
+                    let grants = caller.set.identity.iter().any(|l| match &l.source {
                         trustgate_policy::PolicySource::Known(doc) => may_grant_assume(doc),
                         trustgate_policy::PolicySource::Unknown => true,
                     });
                     if grants {
                         let key = if group_callers {
-                            keys.key(p, &own)
+                            keys.key(p, &caller.set)
                         } else {
                             None
                         };

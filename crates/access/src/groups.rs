@@ -9,10 +9,9 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use trustgate_model::{PrincipalRef, Snapshot};
-use trustgate_policy::{Labeled, PolicySource, Statement};
+use trustgate_policy::{Labeled, PolicySet, PolicySource, Statement};
 
 use crate::permissions::statement_depends_on_principal;
-use crate::sources::PrincipalPolicies;
 
 /// Group keys for questions about a set of actions.
 pub struct DecisionKeys {
@@ -77,7 +76,9 @@ impl DecisionKeys {
     /// The key of `p`'s group, or `None` when its answers may be its own: a policy that
     /// cannot be read, or a statement for these actions (its own, its boundary's or an SCP's)
     /// that depends on who the principal is.
-    pub fn key(&self, p: PrincipalRef, own: &PrincipalPolicies<'_>) -> Option<u64> {
+    /// `set` is the principal's caller-side policy set (as prepared for it), whose identity
+    /// policies and boundary are read.
+    pub fn key(&self, p: PrincipalRef, set: &PolicySet<'_>) -> Option<u64> {
         let account = match p {
             PrincipalRef::Role { account, .. }
             | PrincipalRef::User { account, .. }
@@ -94,7 +95,7 @@ impl DecisionKeys {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         account.hash(&mut h);
         matches!(p, PrincipalRef::User { .. }).hash(&mut h);
-        own.boundary.is_some().hash(&mut h);
+        set.permission_boundary.is_some().hash(&mut h);
         self.actions_lower.hash(&mut h);
         self.about_self_lower.hash(&mut h);
         // Statement content, not identity: the same statement in two inline policies counts
@@ -118,8 +119,8 @@ impl DecisionKeys {
             statements.hash(&mut h);
             Some(())
         };
-        relevant(&mut own.identity.iter())?;
-        relevant(&mut own.boundary.iter())?;
+        relevant(&mut set.identity.iter())?;
+        relevant(&mut set.permission_boundary.iter())?;
         Some(h.finish())
     }
 }

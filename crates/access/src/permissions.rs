@@ -290,8 +290,7 @@ impl<'s> Summarizer<'s> {
                 self_escalation(prepared)
             }
         };
-        let own = crate::sources::principal_policies(self.snap, p);
-        let Some(key) = self.admin_keys.key(p, &own) else {
+        let Some(key) = self.admin_keys.key(p, &prepared.set) else {
             return decide();
         };
         let cached = self.admin_cache.lock().expect("cache").get(&key).cloned();

@@ -165,8 +165,7 @@ impl EscalationToCrossAccount {
                 let Some(caller) = prepared.get(p) else {
                     continue;
                 };
-                let own = trustgate_access::principal_policies(snap, p);
-                let key = keys.key(p, &own);
+                let key = keys.key(p, &caller.set);
                 let hits = match key.and_then(|k| by_group.get(&k)) {
                     Some(hits) => hits.clone(),
                     None => {
