@@ -27,6 +27,7 @@ pub use html::{render_html, HtmlInput};
 pub use paths::{render_graph, render_paths, GraphFormat, GraphView};
 
 pub mod html;
+mod json;
 pub mod paths;
 pub mod profiles;
 mod registry;
@@ -188,7 +189,7 @@ pub fn render_scan(
 ) -> io::Result<()> {
     match format {
         ScanFormat::Table => scan::table(out, opts, w),
-        ScanFormat::Json => write_json(out, w),
+        ScanFormat::Json => json::write_scan(out, w),
         ScanFormat::Csv => scan::csv(out, w),
         ScanFormat::Markdown => scan::markdown(out, rules, w),
         ScanFormat::Sarif => {

@@ -106,8 +106,8 @@ pub struct ResourceView<'a> {
 /// Everything a scan's rules read.
 pub struct ScanContext<'a> {
     pub options: &'a ScanOptions,
-    pub roles: Vec<RoleView<'a>>,
-    pub principals: Vec<PrincipalView<'a>>,
+    pub roles: &'a [RoleView<'a>],
+    pub principals: &'a [PrincipalView<'a>],
     pub resources: Vec<ResourceView<'a>>,
     pub registry: &'a [Relationship],
     /// The organization ID, when known.

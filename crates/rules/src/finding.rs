@@ -1,5 +1,6 @@
 //! What a rule reports.
 
+use rayon::slice::ParallelSliceMut;
 use std::fmt;
 use std::str::FromStr;
 
@@ -150,7 +151,7 @@ pub struct ScanOutput {
 impl ScanOutput {
     /// Sorts findings (severity first, then rule, account, resource) and fills the counts.
     pub fn finish(&mut self) {
-        self.findings.sort_by(|a, b| {
+        self.findings.par_sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
                 .then_with(|| a.rule.cmp(&b.rule))

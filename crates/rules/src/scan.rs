@@ -93,51 +93,60 @@ pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> V
 
 /// One registry row per (role, trusted principal).
 pub fn registry_of(snap: &Snapshot, views: &[RoleView<'_>]) -> Registry {
-    let mut relationships = Vec::new();
-    for v in views {
-        let account_name = snap.account(v.account).and_then(|a| a.name.clone());
-        for (e, scope, vendor) in &v.entries {
-            let mfa_note = (e.kind == TrustedKind::Federated
-                && e.actions.iter().any(|a| a == "sts:AssumeRoleWithSAML"))
-            .then(|| {
-                "SAML: MFA is enforced by the identity provider, which IAM cannot see".to_string()
-            });
-            relationships.push(Relationship {
-                role: v.arn.to_string(),
-                role_name: v.name.to_string(),
-                account: v.account.to_string(),
-                account_name: account_name.clone(),
-                trusted: e.principal.clone(),
-                trusted_type: e.kind,
-                trusted_account: e.account.clone(),
-                scope: *scope,
-                vendor: vendor.clone(),
-                actions: e.actions.clone(),
-                external_id: !e.external_ids.is_empty(),
-                mfa: e.mfa,
-                mfa_note,
-                conditions: e.conditions.iter().map(redact).collect(),
-                restricted_by: e.restricted_by.clone(),
-                permissions: v.permissions.clone(),
-                max_session_seconds: v.max_session_seconds.unwrap_or(3600),
-                max_session_assumed: v.max_session_seconds.is_none(),
-                permission_boundary: v.permission_boundary.map(str::to_string),
-                last_used: v.last_used.map(str::to_string),
-                last_used_region: snap
-                    .principal(v.arn)
-                    .and_then(|p| snap.role(p))
-                    .and_then(|(_, r)| r.last_used_region.clone()),
-                tags: v.tags.clone(),
-                statement: e.statement.clone(),
-                external_ids: e.external_ids.clone(),
-                usage: None,
-            });
-        }
-    }
+    // Roles in parallel; rayon's collect keeps their order.
+    let relationships = views
+        .par_iter()
+        .flat_map_iter(|v| relationships_of(snap, v))
+        .collect();
     Registry {
         relationships,
         entry_points: Vec::new(),
     }
+}
+
+/// The registry rows of one role: one per trusted principal.
+fn relationships_of(snap: &Snapshot, v: &RoleView<'_>) -> Vec<Relationship> {
+    let account_name = snap.account(v.account).and_then(|a| a.name.clone());
+    let last_used_region = snap
+        .principal(v.arn)
+        .and_then(|p| snap.role(p))
+        .and_then(|(_, r)| r.last_used_region.clone());
+    let mut relationships = Vec::with_capacity(v.entries.len());
+    for (e, scope, vendor) in &v.entries {
+        let mfa_note = (e.kind == TrustedKind::Federated
+            && e.actions.iter().any(|a| a == "sts:AssumeRoleWithSAML"))
+        .then(|| {
+            "SAML: MFA is enforced by the identity provider, which IAM cannot see".to_string()
+        });
+        relationships.push(Relationship {
+            role: v.arn.to_string(),
+            role_name: v.name.to_string(),
+            account: v.account.to_string(),
+            account_name: account_name.clone(),
+            trusted: e.principal.clone(),
+            trusted_type: e.kind,
+            trusted_account: e.account.clone(),
+            scope: *scope,
+            vendor: vendor.clone(),
+            actions: e.actions.clone(),
+            external_id: !e.external_ids.is_empty(),
+            mfa: e.mfa,
+            mfa_note,
+            conditions: e.conditions.iter().map(redact).collect(),
+            restricted_by: e.restricted_by.clone(),
+            permissions: v.permissions.clone(),
+            max_session_seconds: v.max_session_seconds.unwrap_or(3600),
+            max_session_assumed: v.max_session_seconds.is_none(),
+            permission_boundary: v.permission_boundary.map(str::to_string),
+            last_used: v.last_used.map(str::to_string),
+            last_used_region: last_used_region.clone(),
+            tags: v.tags.clone(),
+            statement: e.statement.clone(),
+            external_ids: e.external_ids.clone(),
+            usage: None,
+        });
+    }
+    relationships
 }
 
 /// External ID values stay out of reports (the registry says whether one is required).
@@ -281,8 +290,8 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     phase("entry points traced");
     let cx = ScanContext {
         options,
-        roles: views,
-        principals,
+        roles: &views,
+        principals: &principals,
         resources,
         registry: &registry.relationships,
         org_id: snap.org_id(),
@@ -334,10 +343,19 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         ..Default::default()
     };
     output.summary.accounts = snap.accounts.len();
-    output.summary.roles = cx.roles.len();
+    output.summary.roles = views.len();
     output.summary.relationships = registry.relationships.len();
-    output.finish();
+    // The per-scan caches hold millions of small allocations: free them on one core while
+    // the findings are sorted on the other.
     drop(cx);
+    rayon::join(
+        move || {
+            drop(views);
+            drop(principals);
+            drop(summarizer);
+        },
+        || output.finish(),
+    );
     registry.entry_points = entry_points;
     Analysis {
         registry,

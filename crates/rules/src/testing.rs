@@ -95,19 +95,21 @@ impl Fixture {
             last_used: self.last_used.as_deref(),
             max_session_seconds: None,
         };
+        let roles = [role];
+        let principals: Vec<PrincipalView> = self
+            .principals
+            .iter()
+            .map(|(arn, p)| PrincipalView {
+                arn,
+                account: ROLE_ACCOUNT,
+                kind: "user",
+                policies: vec![("inline:policy".to_string(), p)],
+            })
+            .collect();
         let cx = ScanContext {
             options: &options,
-            roles: vec![role],
-            principals: self
-                .principals
-                .iter()
-                .map(|(arn, p)| PrincipalView {
-                    arn,
-                    account: ROLE_ACCOUNT,
-                    kind: "user",
-                    policies: vec![("inline:policy".to_string(), p)],
-                })
-                .collect(),
+            roles: &roles,
+            principals: &principals,
             resources: self
                 .resources
                 .iter()

@@ -16,7 +16,7 @@ crate::declare_rule!(RootTrust {
 
 impl RootTrust {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, scope, vendor) in &role.entries {
                 if entry.kind != TrustedKind::Account || !scope.is_cross_account() {
                     continue;

@@ -16,7 +16,7 @@ crate::declare_rule!(PublicTrust {
 
 impl PublicTrust {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, scope, _) in &role.entries {
                 if entry.kind != TrustedKind::Anyone || *scope != Scope::Public {
                     continue;

@@ -15,7 +15,7 @@ crate::declare_rule!(ThirdPartyWithoutExternalId {
 
 impl ThirdPartyWithoutExternalId {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, scope, vendor) in &role.entries {
                 if *scope != Scope::ThirdParty || !entry.external_ids.is_empty() {
                     continue;

@@ -56,7 +56,7 @@ impl WeakExternalId {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         // Which trusted principals use each External ID value, across the whole snapshot.
         let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, scope, _) in &role.entries {
                 if !matches!(scope, Scope::ThirdParty | Scope::Internal | Scope::Public) {
                     continue;
@@ -70,7 +70,7 @@ impl WeakExternalId {
                 }
             }
         }
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, _, vendor) in &role.entries {
                 for v in &entry.external_ids {
                     let reused = users.get(v.as_str()).map(|l| l.len()).unwrap_or(0) > 1;

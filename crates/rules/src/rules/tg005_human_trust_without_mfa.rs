@@ -15,7 +15,7 @@ crate::declare_rule!(HumanTrustWithoutMfa {
 
 impl HumanTrustWithoutMfa {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, scope, _) in &role.entries {
                 if entry.mfa || !entry.actions.iter().any(|a| a == "sts:AssumeRole") {
                     continue;

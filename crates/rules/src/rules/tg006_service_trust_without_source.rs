@@ -41,7 +41,7 @@ const SOURCE_KEYS: [&str; 4] = [
 
 impl ServiceTrustWithoutSource {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, _, _) in &role.entries {
                 if entry.kind != TrustedKind::Service {
                     continue;

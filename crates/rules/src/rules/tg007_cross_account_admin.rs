@@ -15,7 +15,7 @@ crate::declare_rule!(CrossAccountAdmin {
 
 impl CrossAccountAdmin {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             if !role.permissions.admin_equivalent {
                 continue;
             }

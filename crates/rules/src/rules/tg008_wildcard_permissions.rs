@@ -28,7 +28,7 @@ pub fn is_read_only(pattern: &str) -> bool {
 
 impl WildcardPermissions {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             if !role.is_cross_account() {
                 continue;
             }

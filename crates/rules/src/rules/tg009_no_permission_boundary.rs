@@ -14,7 +14,7 @@ crate::declare_rule!(NoPermissionBoundary {
 
 impl NoPermissionBoundary {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             if role.permission_boundary.is_some() || !role.is_cross_account() {
                 continue;
             }

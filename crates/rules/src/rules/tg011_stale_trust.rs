@@ -17,7 +17,7 @@ impl StaleTrust {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         let now = cx.options.now;
         let limit_secs = i64::from(cx.options.stale_days) * 86_400;
-        for role in &cx.roles {
+        for role in cx.roles {
             let relevant = role.entries.iter().any(|(_, s, _)| {
                 matches!(
                     s,

@@ -29,7 +29,7 @@ const PROBE_ROLE: &str = "arn:aws:iam::999999999999:role/trustgate-probe-any-rol
 
 impl AssumeAnyRole {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for p in &cx.principals {
+        for p in cx.principals {
             // Groups are not callers: probe with a member of the group.
             let caller = if p.kind == "group" {
                 format!("arn:aws:iam::{}:user/member-of-group", p.account)

@@ -37,7 +37,7 @@ impl AllowNotPrincipal {
     }
 
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             Self::check_policy(
                 role.arn,
                 role.account,

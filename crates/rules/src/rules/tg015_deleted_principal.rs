@@ -15,7 +15,7 @@ crate::declare_rule!(DeletedPrincipal {
 
 impl DeletedPrincipal {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             for (entry, _, _) in &role.entries {
                 if entry.kind != TrustedKind::DeletedPrincipal {
                     continue;

@@ -17,7 +17,7 @@ const PURPOSE: [&str; 5] = ["purpose", "description", "application", "service", 
 
 impl UndocumentedRole {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in &cx.roles {
+        for role in cx.roles {
             if !role.is_cross_account() {
                 continue;
             }
