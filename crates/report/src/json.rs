@@ -202,7 +202,12 @@ mod tests {
         out.warnings.push("a warning".into());
         assert_eq!(written(&out), expected(&out), "a warning, no findings");
         // Enough findings for several chunks and batches, and a partial last chunk.
-        for n in [1, 2, FINDINGS_PER_CHUNK + 1, FINDINGS_PER_CHUNK * CHUNKS_PER_BATCH + 7] {
+        for n in [
+            1,
+            2,
+            FINDINGS_PER_CHUNK + 1,
+            FINDINGS_PER_CHUNK * CHUNKS_PER_BATCH + 7,
+        ] {
             out.findings = (0..n).map(finding).collect();
             out.finish();
             assert_eq!(written(&out), expected(&out), "{n} findings");

@@ -293,7 +293,7 @@ pub fn build(out: &ScanOutput, rules: &[RuleDoc], opts: &RenderOptions) -> Sarif
         .findings
         .iter()
         .map(|f| {
-            let mut properties = f.details.clone();
+            let mut properties = f.details.to_map();
             // SARIF reserves `tags` in property bags for an array of unique strings that
             // classify the object: a `tags` detail (such as a role's tags) is renamed.
             if let Some(tags) = properties.remove("tags") {

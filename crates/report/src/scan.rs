@@ -275,10 +275,11 @@ pub(crate) fn csv(out: &ScanOutput, w: &mut dyn Write) -> io::Result<()> {
 fn md_details(f: &Finding) -> String {
     f.details
         .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => compact_json(other),
+        .map(|(k, text)| {
+            // The stored text is compact JSON already; only strings are shown unquoted.
+            let v = match serde_json::from_str::<String>(text) {
+                Ok(s) => s,
+                Err(_) => text.to_string(),
             };
             format!("{}: {}", md_escape(k), md_escape(&v))
         })

@@ -124,7 +124,7 @@ fn results_point_at_rules_resources_and_snapshot_files() {
             f.fingerprint
         );
         assert_eq!(r["properties"]["account"], f.account);
-        for (k, v) in &f.details {
+        for (k, v) in &f.details.to_map() {
             let key = if k == "tags" {
                 "detailTags"
             } else {

@@ -161,7 +161,7 @@ fn scan_csv() {
         assert_eq!(&row[3], f.resource);
         let details: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&row[5]).unwrap();
-        assert_eq!(details, f.details);
+        assert_eq!(details, f.details.to_map());
         assert_eq!(&row[6], f.fingerprint);
         if f.message.starts_with('=') {
             assert_eq!(row[4], format!("'{}", f.message), "formula neutralized");

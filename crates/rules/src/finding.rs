@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::details::Details;
+
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +81,7 @@ pub struct Finding {
     pub message: String,
     /// Rule-specific facts (trusted principal, statement, conditions…).
     #[serde(default)]
-    pub details: serde_json::Map<String, serde_json::Value>,
+    pub details: Details,
     /// Stable identity of the finding across runs, for baselines: rule, resource and the
     /// rule's subject (e.g. the trusted principal).
     pub fingerprint: String,
@@ -106,17 +108,14 @@ impl Finding {
             resource,
             account: account.into(),
             message: message.into(),
-            details: serde_json::Map::new(),
+            details: Details::default(),
             fingerprint,
         }
     }
 
     /// Adds a detail (builder style).
     pub fn with(mut self, key: &str, value: impl Serialize) -> Finding {
-        self.details.insert(
-            key.to_string(),
-            serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
-        );
+        self.details.insert(key, value);
         self
     }
 }

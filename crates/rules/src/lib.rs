@@ -5,6 +5,7 @@
 
 pub mod baseline;
 pub mod context;
+pub mod details;
 pub mod doc;
 pub mod finding;
 pub mod people;
@@ -18,6 +19,7 @@ pub mod usage;
 
 pub use baseline::Baseline;
 pub use context::{PrincipalView, ResourceView, RoleView, ScanContext, ScanOptions};
+pub use details::Details;
 pub use doc::RuleDoc;
 pub use finding::{Finding, ScanOutput, Severity, Summary};
 pub use people::EntryPoint;

@@ -31,6 +31,11 @@ fn outcome(data: &[u8], opts: &ReadOptions) -> (trustgate_trail::Usage, ReadStat
 }
 
 fn check(data: &[u8]) {
+    check_damaged(data, None)
+}
+
+/// `check` for a damaged copy of a gzip of `original`.
+fn check_damaged(data: &[u8], original: Option<&[u8]>) {
     let (agg, stats) = read_bytes(Path::new("x.json"), data, &ReadOptions::default());
     // The fast path, and libdeflate, give the same answer — counts, tallies and every
     // warning — as parsing every record with serde after streaming the gzip with flate2.
@@ -43,7 +48,26 @@ fn check(data: &[u8]) {
             ..ReadOptions::default()
         },
     );
-    assert_eq!(fast, slow);
+    let lenient = |(usage, stats): &(trustgate_trail::Usage, ReadStats)| {
+        (
+            usage.clone(),
+            stats.records,
+            stats.events,
+            stats.warnings.is_empty(),
+        )
+    };
+    match original {
+        // One exception: libdeflate accepts a Huffman table that does not use every code
+        // (which zlib and flate2 refuse). When it then inflates the whole member and the
+        // gzip CRC-32 and length match, the text is the original's, byte for byte.
+        Some(original) if fast.1.warnings.is_empty() && !slow.1.warnings.is_empty() => {
+            assert_eq!(
+                lenient(&fast),
+                lenient(&outcome(original, &ReadOptions::default()))
+            );
+        }
+        _ => assert_eq!(fast, slow),
+    }
     let flate2_fast = outcome(
         data,
         &ReadOptions {
@@ -96,7 +120,7 @@ proptest! {
             data[i] = byte;
         }
         data.truncate(cut.max(2).min(data.len()));
-        check(&data);
+        check_damaged(&data, Some(file(n).as_bytes()));
     }
 }
 

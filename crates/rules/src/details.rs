@@ -1,0 +1,187 @@
+//! The rule-specific facts of a finding.
+//!
+//! Each value is kept as its compact JSON text rather than as a `serde_json::Value` tree: a
+//! scan of a thousand accounts reports hundreds of thousands of findings, many carrying a
+//! whole path with conditions, and one string per fact takes a fraction of the memory (and
+//! of the time to build) of a tree of maps. When a finding is written, each text is streamed
+//! into the output's own serializer (serde-transcode), so pretty JSON stays pretty all the
+//! way down and every format sees the same values a `Value` would have given.
+
+use std::fmt;
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// Facts by key, in key order (as a `serde_json::Map` orders them).
+#[derive(Clone, Default)]
+pub struct Details(Vec<(Box<str>, Box<RawValue>)>);
+
+impl Details {
+    /// Sets `key` to `value` (replacing an earlier value of the same key). A value that
+    /// cannot be serialized (a map with non-string keys, say) is recorded as `null`.
+    pub fn insert(&mut self, key: &str, value: impl Serialize) {
+        // Through a `Value` so that the keys of nested objects come out sorted, as they
+        // always have; the tree is dropped at once (only the text is kept).
+        let text = serde_json::to_value(&value)
+            .and_then(|v| serde_json::to_string(&v))
+            .unwrap_or_else(|_| "null".to_string());
+        // serde_json wrote it, so it is valid JSON.
+        let raw = RawValue::from_string(text).unwrap_or_else(|_| null());
+        match self.0.binary_search_by(|(k, _)| (**k).cmp(key)) {
+            Ok(i) => self.0[i].1 = raw,
+            Err(i) => self.0.insert(i, (key.into(), raw)),
+        }
+    }
+
+    /// The value of `key`, parsed.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        serde_json::from_str(self.0[i].1.get()).ok()
+    }
+
+    /// The JSON text of the value of `key`.
+    pub fn raw(&self, key: &str) -> Option<&str> {
+        let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        Some(self.0[i].1.get())
+    }
+
+    /// Keys and JSON texts, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (&**k, v.get()))
+    }
+
+    /// Every fact parsed, for consumers that rearrange them (SARIF property bags).
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.0
+            .iter()
+            .map(|(k, v)| {
+                let value = serde_json::from_str(v.get()).unwrap_or(Value::Null);
+                (k.to_string(), value)
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn null() -> Box<RawValue> {
+    RawValue::from_string("null".to_string()).expect("null is JSON")
+}
+
+impl PartialEq for Details {
+    fn eq(&self, other: &Details) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+    }
+}
+
+impl fmt::Debug for Details {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .finish()
+    }
+}
+
+/// One value's text streamed into whatever serializer writes the finding.
+struct Transcoded<'a>(&'a RawValue);
+
+impl Serialize for Transcoded<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut de = serde_json::Deserializer::from_str(self.0.get());
+        serde_transcode::transcode(&mut de, serializer)
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(&**k, &Transcoded(v))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Details {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Details, D::Error> {
+        struct DetailsVisitor;
+        impl<'de> Visitor<'de> for DetailsVisitor {
+            type Value = Details;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of details")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Details, A::Error> {
+                let mut details = Details::default();
+                while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                    details.insert(&key, value);
+                }
+                Ok(details)
+            }
+        }
+        deserializer.deserialize_map(DetailsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct OutOfOrder {
+        to: &'static str,
+        from: &'static str,
+    }
+
+    #[test]
+    fn same_json_as_a_value_map_in_every_layout() {
+        let facts = [
+            ("zeta", json!("last")),
+            (
+                "alpha",
+                json!({"b": [1, 2.5, -3], "a": {"nested": [true, null, "é\n\"x\""]}}),
+            ),
+            ("empty", json!({})),
+            ("none", json!([])),
+            ("alpha", json!("replaced")),
+        ];
+        let mut details = Details::default();
+        let mut map = Map::new();
+        for (k, v) in facts {
+            details.insert(k, &v);
+            map.insert(k.to_string(), v);
+        }
+        // Struct fields come out in key order, as through a `Value`.
+        let path = OutOfOrder { to: "b", from: "a" };
+        details.insert("path", &path);
+        map.insert("path".into(), serde_json::to_value(&path).unwrap());
+        assert_eq!(
+            serde_json::to_string_pretty(&details).unwrap(),
+            serde_json::to_string_pretty(&map).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&details).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+        assert_eq!(details.to_map(), map);
+        assert_eq!(details.get("alpha"), Some(json!("replaced")));
+        assert_eq!(details.get("missing"), None);
+        let back: Details = serde_json::from_str(&serde_json::to_string(&map).unwrap()).unwrap();
+        assert_eq!(back, details);
+        assert_eq!(details.len(), 5);
+    }
+}
