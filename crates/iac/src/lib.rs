@@ -485,6 +485,7 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
         key_max_age_days: 90,
         progress: None,
         trail: None,
+        registry: true,
     };
 
     let (snapshot, diff_out) = match base {

@@ -29,6 +29,10 @@ pub struct ScanOptions {
     pub progress: Option<ProgressHook>,
     /// CloudTrail usage (`--trail`): TG011 counts it as use; TG030–TG035 judge it.
     pub trail: Option<std::sync::Arc<crate::usage::TrailInput>>,
+    /// Keep the registry of trust relationships in the [`crate::Analysis`]. Off, it is built
+    /// only when CloudTrail usage needs it (`trail`), and left empty otherwise: findings do
+    /// not need it, and on a thousand accounts it is ~400 MB of rows nobody reads.
+    pub registry: bool,
 }
 
 impl std::fmt::Debug for ScanOptions {
@@ -40,6 +44,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("key_max_age_days", &self.key_max_age_days)
             .field("progress", &self.progress.is_some())
             .field("trail", &self.trail.is_some())
+            .field("registry", &self.registry)
             .finish()
     }
 }
@@ -53,6 +58,7 @@ impl Default for ScanOptions {
             key_max_age_days: 90,
             progress: None,
             trail: None,
+            registry: true,
         }
     }
 }

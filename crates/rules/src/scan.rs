@@ -12,7 +12,8 @@ use crate::registry::{Registry, Relationship, Scope};
 use crate::rules::{catalogue, Rule};
 use crate::trust::{scope_of, trust_entries, ConditionView, TrustedKind};
 
-/// The registry and the findings of one snapshot.
+/// The registry and the findings of one snapshot (the registry empty when
+/// [`ScanOptions::registry`] is off and no CloudTrail usage was given).
 pub struct Analysis {
     pub registry: Registry,
     pub output: ScanOutput,
@@ -205,7 +206,14 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     phase("principals prepared");
     let views = role_views_with(snap, &summarizer);
     phase("roles analyzed (trust entries, permission summaries)");
-    let mut registry = registry_of(snap, &views);
+    let relationships: usize = views.iter().map(|v| v.entries.len()).sum();
+    let mut registry = if options.registry || options.trail.is_some() {
+        let registry = registry_of(snap, &views);
+        phase("registry built");
+        registry
+    } else {
+        Registry::default()
+    };
     let admin_roles: std::collections::HashSet<&str> = views
         .iter()
         .filter(|v| v.permissions.admin_equivalent)
@@ -344,7 +352,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     };
     output.summary.accounts = snap.accounts.len();
     output.summary.roles = views.len();
-    output.summary.relationships = registry.relationships.len();
+    output.summary.relationships = relationships;
     // The per-scan caches hold millions of small allocations: free them on one core while
     // the findings are sorted on the other.
     drop(cx);

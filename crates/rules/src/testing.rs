@@ -66,6 +66,7 @@ impl Fixture {
             key_max_age_days: 90,
             progress: None,
             trail: None,
+            registry: true,
         };
         let arn = "arn:aws:iam::111111111111:role/target";
         let entries = trust_entries(&self.trust)

@@ -103,6 +103,8 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         key_max_age_days: args.key_max_age,
         progress,
         trail: trail.as_ref().map(|t| t.input.clone()),
+        // Only the HTML report shows the registry.
+        registry: args.format == Format::Html,
     };
     let mut analysis = analyze(&snap, &options);
     if let Some(t) = &trail {

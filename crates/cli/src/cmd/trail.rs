@@ -267,6 +267,7 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         only_rules: TRAIL_RULES.iter().map(|s| s.to_string()).collect(),
         progress: None,
         trail: Some(trail.input.clone()),
+        registry: true,
         ..ScanOptions::default()
     };
     let mut analysis = analyze(&snap, &options);
