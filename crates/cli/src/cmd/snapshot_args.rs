@@ -50,8 +50,9 @@ impl LoadArgs {
         let snap = Snapshot::load(path, &opts).map_err(|e| CliError::Input(e.to_string()))?;
         if std::env::var_os("TRUSTGATE_TIMINGS").is_some() {
             eprintln!(
-                "trustgate: snapshot loaded: {:.3}s",
-                clock.elapsed().as_secs_f64()
+                "trustgate: snapshot loaded: {:.3}s{}",
+                clock.elapsed().as_secs_f64(),
+                trustgate_rules::scan::memory_note()
             );
         }
         for w in &snap.warnings {

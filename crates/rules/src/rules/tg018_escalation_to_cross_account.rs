@@ -113,7 +113,6 @@ impl EscalationToCrossAccount {
             .par_iter()
             .enumerate()
             .map(|(ai, acct)| {
-            let mut out = Vec::new();
             // (role, admin?, cross-account?, services its trust policy admits)
             let targets: Vec<Target<'_>> = acct
                 .roles
@@ -134,9 +133,9 @@ impl EscalationToCrossAccount {
                 })
                 .collect();
             if targets.is_empty() {
-                return out;
+                return Vec::new();
             }
-            let principals = (0..acct.roles.len())
+            let principals: Vec<(PrincipalRef, &str)> = (0..acct.roles.len())
                 .map(|i| {
                     (
                         PrincipalRef::Role {
@@ -154,29 +153,48 @@ impl EscalationToCrossAccount {
                         },
                         acct.users[i].arn.as_str(),
                     )
-                }));
+                }))
+                // Admins can do anything already (TG007 covers what matters).
+                .filter(|(_, arn)| !admin.contains(arn))
+                .collect();
             // Principals whose statements for these actions are the same get the same
-            // answers: decided once per group (see trustgate_access::groups).
-            let mut by_group: HashMap<u64, std::sync::Arc<Vec<(usize, usize)>>> = HashMap::new();
-            for (p, p_arn) in principals {
-                if admin.contains(p_arn) {
-                    continue; // admins can do anything already (TG007 covers what matters)
+            // answers: decided once per group (see trustgate_access::groups). One account
+            // may hold thousands of principals, so keys, groups and findings are each
+            // worked out in parallel.
+            let keyed: Vec<(PrincipalRef, &str, Option<u64>)> = principals
+                .par_iter()
+                .filter_map(|&(p, arn)| {
+                    let caller = prepared.get(p)?;
+                    Some((p, arn, keys.key(p, &caller.set)))
+                })
+                .collect();
+            let mut representatives: HashMap<u64, PrincipalRef> = HashMap::new();
+            for &(p, _, key) in &keyed {
+                if let Some(k) = key {
+                    representatives.entry(k).or_insert(p);
                 }
-                let Some(caller) = prepared.get(p) else {
-                    continue;
-                };
-                let key = keys.key(p, &caller.set);
-                let hits = match key.and_then(|k| by_group.get(&k)) {
-                    Some(hits) => hits.clone(),
+            }
+            let by_group: HashMap<u64, Vec<(usize, usize)>> = representatives
+                .into_par_iter()
+                .filter_map(|(k, p)| {
+                    let caller = prepared.get(p)?;
+                    Some((k, escalations(caller, &acct.id, &targets)))
+                })
+                .collect();
+            let findings_of = |&(p, p_arn, key): &(PrincipalRef, &str, Option<u64>)| {
+                let own;
+                let hits: &[(usize, usize)] = match key.and_then(|k| by_group.get(&k)) {
+                    Some(hits) => hits,
                     None => {
-                        let hits = std::sync::Arc::new(escalations(caller, &acct.id, &targets));
-                        if let Some(k) = key {
-                            by_group.insert(k, hits.clone());
-                        }
-                        hits
+                        own = prepared
+                            .get(p)
+                            .map(|caller| escalations(caller, &acct.id, &targets))
+                            .unwrap_or_default();
+                        &own
                     }
                 };
-                for &(t, c) in hits.iter() {
+                let mut out = Vec::new();
+                for &(t, c) in hits {
                     let (role, is_admin, _, _) = &targets[t];
                     let (c, is_admin) = (&CHECKS[c], *is_admin);
                     let target = role.arn.as_str();
@@ -189,26 +207,27 @@ impl EscalationToCrossAccount {
                         "cross-account"
                     };
                     out.push(
-                            Finding::new(
-                                Self::DOC.id,
-                                Self::DOC.severity,
-                                p_arn,
-                                &acct.id,
-                                &format!("{target}|{}", c.id),
-                                format!(
-                                    "{p_arn} can take over the {kind} role {target}: it can {} ({}, pathfinding.cloud {})",
-                                    c.what,
-                                    c.actions.join(" + "),
-                                    c.id
-                                ),
-                            )
-                            .with("target", target)
-                            .with("actions", c.actions)
-                            .with("edgeType", c.id),
-                        );
+                        Finding::new(
+                            Self::DOC.id,
+                            Self::DOC.severity,
+                            p_arn,
+                            &acct.id,
+                            &format!("{target}|{}", c.id),
+                            format!(
+                                "{p_arn} can take over the {kind} role {target}: it can {} ({}, pathfinding.cloud {})",
+                                c.what,
+                                c.actions.join(" + "),
+                                c.id
+                            ),
+                        )
+                        .with("target", target)
+                        .with("actions", c.actions)
+                        .with("edgeType", c.id),
+                    );
                 }
-            }
-            out
+                out
+            };
+            keyed.par_iter().flat_map_iter(findings_of).collect::<Vec<Finding>>()
             })
             .collect();
         out.extend(per_account.into_iter().flatten());
