@@ -11,7 +11,7 @@
 //! expanded only to that account's principals whose policies can grant `sts:AssumeRole` at all
 //! (an index built once), never by pairing every principal with every role.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,7 +153,7 @@ pub struct AccessGraph {
     group_edges: Vec<GroupEdge>,
     edge_count: usize,
     distinct_conditions: usize,
-    index: HashMap<String, usize>,
+    index: foldhash::HashMap<String, usize>,
     out_direct: Adjacency,
     in_direct: Adjacency,
     /// Group edges by group.
@@ -255,7 +255,7 @@ pub const CHAINED_SESSION_CAP: u32 = 3600;
 impl AccessGraph {
     /// Builds the graph for a snapshot. `admin` says which roles are admin-equivalent
     /// (computed once by the caller, e.g. with [`crate::Summarizer`]).
-    pub fn build(snap: &Snapshot, admin: &dyn Fn(PrincipalRef) -> bool) -> AccessGraph {
+    pub fn build(snap: &Snapshot, admin: &(dyn Fn(PrincipalRef) -> bool + Sync)) -> AccessGraph {
         let prepared = PreparedPrincipals::new(snap);
         Self::build_prepared(snap, &prepared, admin)
     }
@@ -264,7 +264,7 @@ impl AccessGraph {
     pub fn build_prepared(
         snap: &Snapshot,
         prepared: &PreparedPrincipals<'_>,
-        admin: &dyn Fn(PrincipalRef) -> bool,
+        admin: &(dyn Fn(PrincipalRef) -> bool + Sync),
     ) -> AccessGraph {
         Self::build_with(snap, prepared, admin, true)
     }
@@ -275,45 +275,61 @@ impl AccessGraph {
     pub fn build_with(
         snap: &Snapshot,
         prepared: &PreparedPrincipals<'_>,
-        admin: &dyn Fn(PrincipalRef) -> bool,
+        admin: &(dyn Fn(PrincipalRef) -> bool + Sync),
         group_callers: bool,
     ) -> AccessGraph {
         let mut g = AccessGraph::default();
         // Nodes for every role and user of the snapshot, numbered so that a principal's node
-        // is found by arithmetic (millions of edges are added without hashing an ARN).
+        // is found by arithmetic (millions of edges are added without hashing an ARN). Made
+        // per account in parallel; only the ARN index is filled in one pass.
+        let per_account: Vec<Vec<Node>> = snap
+            .accounts
+            .par_iter()
+            .enumerate()
+            .map(|(ai, acct)| {
+                let mut nodes = Vec::with_capacity(acct.roles.len() + acct.users.len());
+                for (ri, r) in acct.roles.iter().enumerate() {
+                    let p = PrincipalRef::Role {
+                        account: ai,
+                        index: ri,
+                    };
+                    nodes.push(Node {
+                        id: r.arn.clone(),
+                        kind: NodeKind::Role,
+                        account: Some(acct.id.clone()),
+                        internal: true,
+                        admin: admin(p),
+                        max_session_seconds: r.max_session_duration,
+                        principal: Some(p),
+                    });
+                }
+                for (ui, u) in acct.users.iter().enumerate() {
+                    nodes.push(Node {
+                        id: u.arn.clone(),
+                        kind: NodeKind::User,
+                        account: Some(acct.id.clone()),
+                        internal: true,
+                        admin: false,
+                        max_session_seconds: None,
+                        principal: Some(PrincipalRef::User {
+                            account: ai,
+                            index: ui,
+                        }),
+                    });
+                }
+                nodes
+            })
+            .collect();
         let mut role_base = Vec::with_capacity(snap.accounts.len());
         let mut user_base = Vec::with_capacity(snap.accounts.len());
-        for (ai, acct) in snap.accounts.iter().enumerate() {
+        let total: usize = per_account.iter().map(Vec::len).sum();
+        g.nodes.reserve(total);
+        g.index.reserve(total);
+        for (acct, nodes) in snap.accounts.iter().zip(per_account) {
             role_base.push(g.nodes.len());
-            for (ri, r) in acct.roles.iter().enumerate() {
-                let p = PrincipalRef::Role {
-                    account: ai,
-                    index: ri,
-                };
-                g.add(Node {
-                    id: r.arn.clone(),
-                    kind: NodeKind::Role,
-                    account: Some(acct.id.clone()),
-                    internal: true,
-                    admin: admin(p),
-                    max_session_seconds: r.max_session_duration,
-                    principal: Some(p),
-                });
-            }
-            user_base.push(g.nodes.len());
-            for (ui, u) in acct.users.iter().enumerate() {
-                g.add(Node {
-                    id: u.arn.clone(),
-                    kind: NodeKind::User,
-                    account: Some(acct.id.clone()),
-                    internal: true,
-                    admin: false,
-                    max_session_seconds: None,
-                    principal: Some(PrincipalRef::User {
-                        account: ai,
-                        index: ui,
-                    }),
-                });
+            user_base.push(g.nodes.len() + acct.roles.len());
+            for node in nodes {
+                g.add(node);
             }
         }
         // ARNs are unique, but a duplicate in a hand-made snapshot would break the arithmetic:
@@ -373,14 +389,14 @@ impl AccessGraph {
 
         // Groups: principals of one account sharing a key (a key held by one principal only
         // makes no group: its edges stay direct).
-        let mut members_of_key: HashMap<u64, Vec<PrincipalRef>> = HashMap::new();
+        let mut members_of_key: foldhash::HashMap<u64, Vec<PrincipalRef>> = Default::default();
         for (p, key) in assumers.iter().flatten() {
             if let Some(k) = key {
                 members_of_key.entry(*k).or_default().push(*p);
             }
         }
         g.membership = vec![None; g.nodes.len()];
-        let mut group_of_key: HashMap<u64, u32> = HashMap::new();
+        let mut group_of_key: foldhash::HashMap<u64, u32> = Default::default();
         let assumers: Vec<Vec<Assumer>> = assumers
             .into_iter()
             .map(|list| {
@@ -438,8 +454,8 @@ impl AccessGraph {
 
         // Residual conditions repeat (the same MFA or External ID condition on thousands of
         // edges): one copy of each.
-        let mut conditions: std::collections::HashSet<std::sync::Arc<trustgate_policy::Expr>> =
-            std::collections::HashSet::new();
+        let mut conditions: foldhash::HashSet<std::sync::Arc<trustgate_policy::Expr>> =
+            Default::default();
         let mut shared = |c: EdgeCondition| -> EdgeCondition {
             match c.0 {
                 None => c,
@@ -452,6 +468,7 @@ impl AccessGraph {
                 },
             }
         };
+        g.direct.reserve(found.iter().map(Vec::len).sum());
         for (batch, &(ai, ri)) in found.into_iter().zip(&roles) {
             let to = node_of(
                 &g,
@@ -905,7 +922,7 @@ fn edges_into(
             || account_rcps.per_principal;
     // Groups already decided for this role (a role trusting both `*` and an account root
     // meets the same group twice).
-    let mut groups_done: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let mut groups_done: foldhash::HashSet<u32> = Default::default();
     let mut try_assumer = |(p, group): Assumer, needs_identity: bool, out: &mut Vec<Found>| {
         match group {
             Some(g) if !trust_is_per_principal => {

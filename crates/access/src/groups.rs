@@ -5,7 +5,7 @@
 //! actions are the same, and none of which looks at who the principal is, get the same
 //! decision for every resource: decide once per group.
 
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 use trustgate_model::{PrincipalRef, Snapshot};
@@ -21,6 +21,9 @@ pub struct DecisionKeys {
     about_self_lower: Vec<String>,
     /// Per account: an SCP statement for these actions depends on who the principal is.
     scps_per_principal: Vec<bool>,
+    /// foldhash (seeded per run) rather than SipHash: every statement of every principal is
+    /// hashed, and keys are only compared within one `DecisionKeys`.
+    hasher: foldhash::quality::RandomState,
 }
 
 impl DecisionKeys {
@@ -38,6 +41,7 @@ impl DecisionKeys {
             actions_lower: lower(actions),
             about_self_lower: lower(about_self),
             scps_per_principal: Vec::new(),
+            hasher: foldhash::quality::RandomState::default(),
         };
         // SCPs are the same for the whole account, but may except principals by ARN or tag.
         keys.scps_per_principal = snap
@@ -92,7 +96,7 @@ impl DecisionKeys {
         {
             return None;
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = self.hasher.build_hasher();
         account.hash(&mut h);
         matches!(p, PrincipalRef::User { .. }).hash(&mut h);
         set.permission_boundary.is_some().hash(&mut h);
@@ -110,7 +114,7 @@ impl DecisionKeys {
                     if self.per_principal(st) {
                         return None;
                     }
-                    let mut sh = std::collections::hash_map::DefaultHasher::new();
+                    let mut sh = self.hasher.build_hasher();
                     hash_statement(st, &mut sh);
                     statements.push(sh.finish());
                 }

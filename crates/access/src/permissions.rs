@@ -1,7 +1,7 @@
 //! What a role can do once assumed: admin-equivalence (decided with the policy engine) and a
 //! summary of the services and access levels its policies grant.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -201,13 +201,13 @@ type Reach = (Vec<String>, Vec<String>);
 pub struct Summarizer<'s> {
     snap: &'s Snapshot,
     prepared: PreparedPrincipals<'s>,
-    cache: Mutex<HashMap<Vec<usize>, Reach>>,
+    cache: Mutex<foldhash::HashMap<Vec<usize>, Reach>>,
     /// Admin-equivalence is decided once per group of principals with the same statements
     /// for the probed actions (see [`crate::groups`]).
     admin_keys: crate::groups::DecisionKeys,
-    admin_cache: Mutex<HashMap<u64, Option<String>>>,
+    admin_cache: Mutex<foldhash::HashMap<u64, Option<String>>>,
     /// Services and levels per attached document (by address: documents are shared).
-    doc_reach: Mutex<HashMap<usize, DocReach<'s>>>,
+    doc_reach: Mutex<foldhash::HashMap<usize, DocReach<'s>>>,
 }
 
 /// Every action admin-equivalence asks about on other resources: the probes (on `*`), and
@@ -240,10 +240,10 @@ impl<'s> Summarizer<'s> {
         Summarizer {
             snap,
             prepared: PreparedPrincipals::new(snap),
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Default::default()),
             admin_keys: crate::groups::DecisionKeys::with_self(snap, &ADMIN_ACTIONS, &SELF_ACTIONS),
-            admin_cache: Mutex::new(HashMap::new()),
-            doc_reach: Mutex::new(HashMap::new()),
+            admin_cache: Mutex::new(Default::default()),
+            doc_reach: Mutex::new(Default::default()),
         }
     }
 

@@ -590,6 +590,7 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
     }
 
     let id = account_id(file, &roles, &users, &groups)?;
+    unique_arns(file, &roles, &users, &groups)?;
     Ok(Account {
         id,
         name: None,
@@ -599,6 +600,45 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
         roles,
         managed_policies: managed,
     })
+}
+
+/// IAM names are unique within an account (per kind), so AWS never lists an ARN twice: a file
+/// that does was edited or merged by hand, and which of the two entries is meant cannot be
+/// told.
+fn unique_arns(
+    file: &Path,
+    roles: &[Role],
+    users: &[User],
+    groups: &[Group],
+) -> Result<(), LoadError> {
+    let lists: [(&str, Vec<&str>); 3] = [
+        (
+            "RoleDetailList",
+            roles.iter().map(|r| r.arn.as_str()).collect(),
+        ),
+        (
+            "UserDetailList",
+            users.iter().map(|u| u.arn.as_str()).collect(),
+        ),
+        (
+            "GroupDetailList",
+            groups.iter().map(|g| g.arn.as_str()).collect(),
+        ),
+    ];
+    let mut first: HashMap<&str, (&str, usize)> = HashMap::new();
+    for (list, arns) in &lists {
+        for (i, arn) in arns.iter().enumerate() {
+            if let Some((l0, i0)) = first.insert(arn, (list, i)) {
+                return Err(LoadError::Invalid {
+                    file: file.to_path_buf(),
+                    message: format!(
+                        "{list}[{i}]: {arn} is also {l0}[{i0}] (IAM names are unique in an account, so AWS never lists one twice)"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The account ID: from the file name when it is one (and then every principal must belong to

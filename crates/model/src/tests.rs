@@ -842,3 +842,33 @@ fn partial_collection_is_reported() {
     .unwrap();
     assert!(load().is_empty());
 }
+
+/// AWS never lists one ARN twice in an account; a file that does is refused, naming both
+/// entries (or skipped with --keep-going).
+#[test]
+fn an_arn_listed_twice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = account("111111111111", TRUST, "");
+    let doubled = one.replace(
+        r#""GroupDetailList":[{"#,
+        r#""GroupDetailList":[{"GroupName":"eng","GroupId":"AGPA1","Arn":"arn:aws:iam::111111111111:group/eng","GroupPolicyList":[],"AttachedManagedPolicies":[]},{"#,
+    );
+    assert_ne!(one, doubled, "fixture changed");
+    write(dir.path(), "111111111111.json", &doubled);
+    let msg = load(dir.path()).unwrap_err().to_string();
+    assert!(msg.contains("111111111111.json"), "{msg}");
+    assert!(
+        msg.contains(
+            "GroupDetailList[1]: arn:aws:iam::111111111111:group/eng is also GroupDetailList[0]"
+        ),
+        "{msg}"
+    );
+    write_account(dir.path(), "222222222222");
+    let snap = Snapshot::load(dir.path(), &keep_going()).unwrap();
+    assert_eq!(snap.accounts.len(), 1);
+    assert!(
+        snap.warnings.iter().any(|w| w.contains("is also")),
+        "{:?}",
+        snap.warnings
+    );
+}

@@ -366,9 +366,16 @@ impl Account {
             {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
             {"Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:PassRole"], "Resource": "*"}]}), url_encoded));
 
+        let mut role_names = std::collections::HashSet::new();
         for r in 0..n_roles {
             let kind: u32 = rng.random_range(0..100);
-            let (name, path, trust, pick_admin) = role_shape(org, id, index, r, kind, rng);
+            let (mut name, path, trust, pick_admin) = role_shape(org, id, index, r, kind, rng);
+            // IAM role names are unique in an account: a shared name (engineer-access) goes
+            // to the first role that draws it.
+            if !role_names.insert(name.clone()) {
+                name = format!("{name}-{r:04}");
+                role_names.insert(name.clone());
+            }
             let mut attached = Vec::new();
             let aws_pick = if pick_admin {
                 0

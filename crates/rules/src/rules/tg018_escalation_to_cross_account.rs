@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use rayon::prelude::*;
 
@@ -89,13 +89,13 @@ impl EscalationToCrossAccount {
         let (Some(g), Some(snap), Some(prepared)) = (cx.graph, cx.snapshot, cx.prepared) else {
             return;
         };
-        let cross: std::collections::HashSet<&str> = cx
+        let cross: HashSet<&str> = cx
             .roles
             .iter()
             .filter(|r| r.is_cross_account())
             .map(|r| r.arn)
             .collect();
-        let admin: std::collections::HashSet<&str> = g
+        let admin: HashSet<&str> = g
             .nodes
             .iter()
             .filter(|n| n.kind == NodeKind::Role && n.admin)
