@@ -12,6 +12,7 @@
 //! (an index built once), never by pairing every principal with every role.
 
 use std::collections::VecDeque;
+use std::hash::BuildHasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,7 +154,9 @@ pub struct AccessGraph {
     group_edges: Vec<GroupEdge>,
     edge_count: usize,
     distinct_conditions: usize,
-    index: foldhash::HashMap<String, usize>,
+    /// Node by ID: indices into `nodes`, hashed by their ID (which is not copied).
+    index: hashbrown::HashTable<usize>,
+    id_hasher: foldhash::fast::RandomState,
     out_direct: Adjacency,
     in_direct: Adjacency,
     /// Group edges by group.
@@ -324,7 +327,9 @@ impl AccessGraph {
         let mut user_base = Vec::with_capacity(snap.accounts.len());
         let total: usize = per_account.iter().map(Vec::len).sum();
         g.nodes.reserve(total);
-        g.index.reserve(total);
+        let (nodes, hasher) = (&g.nodes, &g.id_hasher);
+        g.index
+            .reserve(total, |&i| hasher.hash_one(nodes[i].id.as_str()));
         for (acct, nodes) in snap.accounts.iter().zip(per_account) {
             role_base.push(g.nodes.len());
             user_base.push(g.nodes.len() + acct.roles.len());
@@ -447,27 +452,21 @@ impl AccessGraph {
             .enumerate()
             .flat_map(|(ai, a)| (0..a.roles.len()).map(move |ri| (ai, ri)))
             .collect();
+        // Residual conditions repeat (the same MFA or External ID condition on thousands of
+        // edges): one copy of each, found as the edges are decided.
+        let conditions = ConditionInterner::default();
         let found: Vec<Vec<Found>> = roles
             .par_iter()
-            .map(|&(ai, ri)| edges_into(snap, prepared, ai, ri, &assumers, &rcps[ai]))
-            .collect();
-
-        // Residual conditions repeat (the same MFA or External ID condition on thousands of
-        // edges): one copy of each.
-        let mut conditions: foldhash::HashSet<std::sync::Arc<trustgate_policy::Expr>> =
-            Default::default();
-        let mut shared = |c: EdgeCondition| -> EdgeCondition {
-            match c.0 {
-                None => c,
-                Some(e) => match conditions.get(&e) {
-                    Some(existing) => EdgeCondition(Some(existing.clone())),
-                    None => {
-                        conditions.insert(e.clone());
-                        EdgeCondition(Some(e))
+            .map(|&(ai, ri)| {
+                let mut batch = edges_into(snap, prepared, ai, ri, &assumers, &rcps[ai]);
+                for (_, _, (_, condition)) in &mut batch {
+                    if let Some(e) = condition.0.take() {
+                        condition.0 = Some(conditions.intern(e));
                     }
-                },
-            }
-        };
+                }
+                batch
+            })
+            .collect();
         g.direct.reserve(found.iter().map(Vec::len).sum());
         for (batch, &(ai, ri)) in found.into_iter().zip(&roles) {
             let to = node_of(
@@ -487,7 +486,7 @@ impl AccessGraph {
                             to,
                             action,
                             decision: kind.as_str(),
-                            condition: shared(condition),
+                            condition,
                         });
                         continue;
                     }
@@ -518,7 +517,7 @@ impl AccessGraph {
                     to,
                     action,
                     decision: kind.as_str(),
-                    condition: shared(condition),
+                    condition,
                 });
             }
         }
@@ -544,12 +543,16 @@ impl AccessGraph {
     }
 
     fn add(&mut self, node: Node) -> usize {
-        if let Some(&i) = self.index.get(&node.id) {
+        let hash = self.id_hasher.hash_one(node.id.as_str());
+        let nodes = &self.nodes;
+        if let Some(&i) = self.index.find(hash, |&i| nodes[i].id == node.id) {
             return i;
         }
         let i = self.nodes.len();
-        self.index.insert(node.id.clone(), i);
         self.nodes.push(node);
+        let (nodes, hasher) = (&self.nodes, &self.id_hasher);
+        self.index
+            .insert_unique(hash, i, |&j| hasher.hash_one(nodes[j].id.as_str()));
         i
     }
 
@@ -559,11 +562,12 @@ impl AccessGraph {
             PrincipalRef::User { account, index } => &snap.accounts[account].users[index].arn,
             PrincipalRef::Group { account, index } => &snap.accounts[account].groups[index].arn,
         };
-        self.index[arn]
+        self.node(arn).expect("every principal has a node")
     }
 
     pub fn node(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        let hash = self.id_hasher.hash_one(id);
+        self.index.find(hash, |&i| self.nodes[i].id == id).copied()
     }
 
     /// How many edges the graph has (each member's edge of a group edge counted).
@@ -860,6 +864,38 @@ type Assumer = (PrincipalRef, Option<u32>);
 
 /// One edge into the role being decided: who, by which action, and the decision.
 type Found = (Source, &'static str, EdgeDecision);
+
+/// One shared copy of each distinct residual condition, filled from every thread (sharded
+/// by hash, so the two cores rarely wait on each other).
+#[derive(Default)]
+struct ConditionInterner {
+    shards: [std::sync::Mutex<hashbrown::HashTable<std::sync::Arc<trustgate_policy::Expr>>>; 16],
+    hasher: foldhash::fast::RandomState,
+}
+
+impl ConditionInterner {
+    fn intern(
+        &self,
+        e: std::sync::Arc<trustgate_policy::Expr>,
+    ) -> std::sync::Arc<trustgate_policy::Expr> {
+        let hash = self.hasher.hash_one(&*e);
+        let mut shard = self.shards[(hash >> 60) as usize]
+            .lock()
+            .expect("interner lock");
+        if let Some(existing) = shard.find(hash, |x| std::sync::Arc::ptr_eq(x, &e) || **x == *e) {
+            return existing.clone();
+        }
+        shard.insert_unique(hash, e.clone(), |x| self.hasher.hash_one(&**x));
+        e
+    }
+
+    fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().expect("interner lock").len())
+            .sum()
+    }
+}
 
 /// The resource control policies of one account, as the engine takes them.
 struct AccountRcps<'s> {

@@ -240,10 +240,12 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         );
     }
 
-    let mut principals = Vec::new();
-    for acct in &snap.accounts {
-        for u in &acct.users {
-            principals.push(PrincipalView {
+    // Every user, group and role with its policies, accounts in parallel (in order).
+    let principals: Vec<PrincipalView<'_>> = snap
+        .accounts
+        .par_iter()
+        .flat_map_iter(|acct| {
+            let users = acct.users.iter().map(|u| PrincipalView {
                 arn: &u.arn,
                 account: &acct.id,
                 kind: "user",
@@ -254,9 +256,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
                     &u.attached_policies,
                 ),
             });
-        }
-        for g in &acct.groups {
-            principals.push(PrincipalView {
+            let groups = acct.groups.iter().map(|g| PrincipalView {
                 arn: &g.arn,
                 account: &acct.id,
                 kind: "group",
@@ -267,9 +267,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
                     &g.attached_policies,
                 ),
             });
-        }
-        for r in &acct.roles {
-            principals.push(PrincipalView {
+            let roles = acct.roles.iter().map(|r| PrincipalView {
                 arn: &r.arn,
                 account: &acct.id,
                 kind: "role",
@@ -280,8 +278,9 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
                     &r.attached_policies,
                 ),
             });
-        }
-    }
+            users.chain(groups).chain(roles)
+        })
+        .collect();
     let resources = snap
         .resources
         .iter()
