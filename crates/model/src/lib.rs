@@ -383,8 +383,20 @@ pub struct Snapshot {
     credential_index: credentials::CredentialIndex,
     // foldhash: a quarter of a million ARNs are hashed building these, and SipHash showed.
     account_index: foldhash::HashMap<String, usize>,
-    principal_index: foldhash::HashMap<String, PrincipalRef>,
-    role_by_name: foldhash::HashMap<(usize, String), usize>,
+    /// Principals by ARN, and roles by (account, name): positions hashed by the text they
+    /// point at, which is not copied.
+    principal_index: hashbrown::HashTable<PrincipalRef>,
+    role_by_name: hashbrown::HashTable<(usize, usize)>,
+    index_hasher: foldhash::fast::RandomState,
+}
+
+/// The ARN of a principal of `accounts`.
+fn principal_arn(accounts: &[Account], p: PrincipalRef) -> &str {
+    match p {
+        PrincipalRef::Role { account, index } => &accounts[account].roles[index].arn,
+        PrincipalRef::User { account, index } => &accounts[account].users[index].arn,
+        PrincipalRef::Group { account, index } => &accounts[account].groups[index].arn,
+    }
 }
 
 impl Snapshot {
@@ -438,48 +450,82 @@ impl Snapshot {
     }
 
     pub(crate) fn build_indexes(&mut self) {
+        use rayon::prelude::*;
+        use std::hash::BuildHasher;
         self.credential_index = credentials::CredentialIndex::build(&self.credential_reports);
         self.account_index.clear();
-        self.principal_index.clear();
-        self.role_by_name.clear();
-        let (roles, principals) = self.accounts.iter().fold((0, 0), |(r, p), a| {
-            (
-                r + a.roles.len(),
-                p + a.roles.len() + a.users.len() + a.groups.len(),
-            )
-        });
         self.account_index.reserve(self.accounts.len());
-        self.principal_index.reserve(principals);
-        self.role_by_name.reserve(roles);
         for (ai, acct) in self.accounts.iter().enumerate() {
             self.account_index.insert(acct.id.clone(), ai);
-            for (i, r) in acct.roles.iter().enumerate() {
-                self.principal_index.insert(
-                    r.arn.clone(),
-                    PrincipalRef::Role {
+        }
+        // Hashes in parallel; the tables are then filled in one pass.
+        let hasher = &self.index_hasher;
+        let principals: Vec<(u64, PrincipalRef)> = self
+            .accounts
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(ai, acct)| {
+                let roles = acct.roles.iter().enumerate().map(move |(i, r)| {
+                    let p = PrincipalRef::Role {
                         account: ai,
                         index: i,
-                    },
-                );
-                self.role_by_name.insert((ai, r.name.clone()), i);
+                    };
+                    (hasher.hash_one(r.arn.as_str()), p)
+                });
+                let users = acct.users.iter().enumerate().map(move |(i, u)| {
+                    let p = PrincipalRef::User {
+                        account: ai,
+                        index: i,
+                    };
+                    (hasher.hash_one(u.arn.as_str()), p)
+                });
+                let groups = acct.groups.iter().enumerate().map(move |(i, g)| {
+                    let p = PrincipalRef::Group {
+                        account: ai,
+                        index: i,
+                    };
+                    (hasher.hash_one(g.arn.as_str()), p)
+                });
+                roles.chain(users).chain(groups)
+            })
+            .collect();
+        let names: Vec<(u64, (usize, usize))> = self
+            .accounts
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(ai, acct)| {
+                acct.roles
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, r)| (hasher.hash_one((ai, r.name.as_str())), (ai, i)))
+            })
+            .collect();
+        let accounts = &self.accounts;
+        let arn_of = |p: &PrincipalRef| -> &str { principal_arn(accounts, *p) };
+        let table = &mut self.principal_index;
+        table.clear();
+        table.reserve(principals.len(), |p| hasher.hash_one(arn_of(p)));
+        for (hash, p) in principals {
+            let arn = arn_of(&p);
+            // A repeated ARN (not from AWS; a snapshot put together by hand): the last wins.
+            match table.find_mut(hash, |q| arn_of(q) == arn) {
+                Some(slot) => *slot = p,
+                None => {
+                    table.insert_unique(hash, p, |q| hasher.hash_one(arn_of(q)));
+                }
             }
-            for (i, u) in acct.users.iter().enumerate() {
-                self.principal_index.insert(
-                    u.arn.clone(),
-                    PrincipalRef::User {
-                        account: ai,
-                        index: i,
-                    },
-                );
-            }
-            for (i, g) in acct.groups.iter().enumerate() {
-                self.principal_index.insert(
-                    g.arn.clone(),
-                    PrincipalRef::Group {
-                        account: ai,
-                        index: i,
-                    },
-                );
+        }
+        let name_of = |&(ai, ri): &(usize, usize)| (ai, accounts[ai].roles[ri].name.as_str());
+        let table = &mut self.role_by_name;
+        table.clear();
+        table.reserve(names.len(), |r| hasher.hash_one(name_of(r)));
+        for (hash, r) in names {
+            let key = name_of(&r);
+            match table.find_mut(hash, |q| name_of(q) == key) {
+                Some(slot) => *slot = r,
+                None => {
+                    table.insert_unique(hash, r, |q| hasher.hash_one(name_of(q)));
+                }
             }
         }
     }
@@ -498,7 +544,12 @@ impl Snapshot {
     /// (`arn:aws:sts::ID:assumed-role/NAME/SESSION`) resolves to its role, and a role ARN
     /// given without its path resolves by name.
     pub fn principal(&self, arn: &str) -> Option<PrincipalRef> {
-        if let Some(p) = self.principal_index.get(arn) {
+        use std::hash::BuildHasher;
+        let hash = self.index_hasher.hash_one(arn);
+        if let Some(p) = self
+            .principal_index
+            .find(hash, |p| principal_arn(&self.accounts, *p) == arn)
+        {
             return Some(*p);
         }
         let parsed = trustgate_policy::Arn::parse(arn)?;
@@ -512,9 +563,12 @@ impl Snapshot {
             "iam" => parsed.resource.strip_prefix("role/")?.rsplit('/').next()?,
             _ => return None,
         };
+        let hash = self.index_hasher.hash_one((ai, role_name));
         self.role_by_name
-            .get(&(ai, role_name.to_string()))
-            .map(|&index| PrincipalRef::Role { account: ai, index })
+            .find(hash, |&(a, r)| {
+                a == ai && self.accounts[a].roles[r].name == role_name
+            })
+            .map(|&(_, index)| PrincipalRef::Role { account: ai, index })
     }
 
     /// The role a [`PrincipalRef`] points to (None for users and groups).
