@@ -1,5 +1,6 @@
 //! The request being decided: who, what, on which resource, and the request context.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -36,7 +37,9 @@ pub enum Absent {
     /// Partial evaluation: an absent key is *unknown* — it may or may not be sent, with any
     /// value — except the keys listed (lower-case; an entry ending in `*` is a prefix), which
     /// are known to be absent.
-    Unknown { known_absent: Arc<Vec<String>> },
+    Unknown {
+        known_absent: Arc<Vec<Cow<'static, str>>>,
+    },
 }
 
 /// The outcome of looking a key up.
@@ -47,13 +50,46 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
+/// A context key's text: the keys trustgate sets for every caller are static (a quarter of a
+/// million callers are prepared on large organizations), others owned.
+type Key = Cow<'static, str>;
+
+/// Keys set or marked absent for every caller: (as AWS spells it, lower case).
+const WELL_KNOWN: [(&str, &str); 11] = [
+    ("aws:PrincipalArn", "aws:principalarn"),
+    ("aws:PrincipalAccount", "aws:principalaccount"),
+    ("aws:PrincipalType", "aws:principaltype"),
+    ("aws:PrincipalIsAWSService", "aws:principalisawsservice"),
+    ("aws:PrincipalOrgID", "aws:principalorgid"),
+    ("aws:PrincipalServiceName", "aws:principalservicename"),
+    ("aws:username", "aws:username"),
+    ("aws:userid", "aws:userid"),
+    ("aws:PrincipalTag/*", "aws:principaltag/*"),
+    ("aws:ResourceAccount", "aws:resourceaccount"),
+    ("aws:MultiFactorAuthPresent", "aws:multifactorauthpresent"),
+];
+
+/// The static texts of `key` when it is well known: its given form only when spelled exactly
+/// so (the given spelling is shown back in explanations), its lower-case form either way.
+fn well_known(key: &str) -> Option<(&'static str, &'static str)> {
+    WELL_KNOWN.iter().find_map(|&(given, lower)| {
+        if given == key {
+            Some((given, lower))
+        } else if lower == key {
+            Some((lower, lower))
+        } else {
+            None
+        }
+    })
+}
+
 /// The request context keys. Keys are case-insensitive.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Context {
     /// (lower-cased key, key as given, value). A short vector: requests carry few keys and a
     /// linear scan beats hashing here.
     /// Shared until changed: one caller's context is cloned for many requests.
-    entries: Arc<Vec<(String, String, ContextValue)>>,
+    entries: Arc<Vec<(Key, Key, ContextValue)>>,
     /// `aws:ResourceAccount`, kept apart: it changes with every request while the rest of a
     /// caller's context is shared.
     resource_account: Option<ContextValue>,
@@ -82,7 +118,18 @@ impl Context {
         if let Some(e) = entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(key)) {
             e.2 = value;
         } else {
-            entries.push((key.to_ascii_lowercase(), key.to_string(), value));
+            if entries.capacity() == 0 {
+                // A caller's prepared context holds about this many keys.
+                entries.reserve(8);
+            }
+            let (given, lower) = match well_known(key) {
+                Some((given, lower)) => (Cow::Borrowed(given), Cow::Borrowed(lower)),
+                None => (
+                    Cow::Owned(key.to_string()),
+                    Cow::Owned(key.to_ascii_lowercase()),
+                ),
+            };
+            entries.push((lower, given, value));
         }
     }
 
@@ -103,7 +150,11 @@ impl Context {
             // Checked without allocating: one caller's context is reused for many requests,
             // and the key is usually there already.
             if !known_absent.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-                Arc::make_mut(known_absent).push(key.to_ascii_lowercase());
+                let lower = match well_known(key) {
+                    Some((_, lower)) => Cow::Borrowed(lower),
+                    None => Cow::Owned(key.to_ascii_lowercase()),
+                };
+                Arc::make_mut(known_absent).push(lower);
             }
         }
     }
@@ -139,7 +190,7 @@ impl Context {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|e| (e.1.as_str(), &e.2))
+        self.entries.iter().map(|e| (&*e.1, &e.2))
     }
 }
 
@@ -307,6 +358,43 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Well-known keys are stored without copying, but keep the spelling they were given.
+    #[test]
+    fn well_known_keys_keep_their_spelling() {
+        let mut c = Context::partial();
+        for key in [
+            "aws:PrincipalArn",
+            "aws:principaltype",
+            "AWS:USERNAME",
+            "aws:SourceIp",
+        ] {
+            c.insert(key, ContextValue::Single("v".into()));
+        }
+        let keys: Vec<&str> = c.iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            keys,
+            [
+                "aws:PrincipalArn",
+                "aws:principaltype",
+                "AWS:USERNAME",
+                "aws:SourceIp"
+            ]
+        );
+        for key in [
+            "AWS:PRINCIPALARN",
+            "aws:PrincipalType",
+            "aws:username",
+            "aws:sourceip",
+        ] {
+            assert!(matches!(c.get(key), Lookup::Present(_)), "{key}");
+        }
+        c.mark_absent("aws:PrincipalTag/*");
+        c.mark_absent("aws:principalorgid");
+        assert_eq!(c.get("aws:PrincipalTag/team"), Lookup::Missing);
+        assert_eq!(c.get("aws:PrincipalOrgId"), Lookup::Missing);
+        assert_eq!(c.get("aws:CalledVia"), Lookup::Unknown);
+    }
 
     #[test]
     fn keys_are_case_insensitive() {
