@@ -94,12 +94,8 @@ pub fn org_levels<'s>(
                 level
                     .policies
                     .into_iter()
-                    .map(|p| {
-                        Labeled::new(
-                            Cow::Owned(format!("{} at {}", p.label(), level.target)),
-                            &p.document,
-                        )
-                    })
+                    .zip(level.labels)
+                    .map(|(p, label)| Labeled::new(Cow::Borrowed(label), &p.document))
                     .collect()
             })
             .collect()

@@ -46,9 +46,10 @@ pub struct Organization {
 struct OrgIndex {
     accounts: std::collections::HashMap<String, usize>,
     ous: std::collections::HashMap<String, usize>,
-    /// Policy indices by target, per type.
-    scps_by_target: std::collections::HashMap<String, Vec<usize>>,
-    rcps_by_target: std::collections::HashMap<String, Vec<usize>>,
+    /// Policy indices by target, per type, each with its label there (`SCP name (id) at
+    /// target`, made once: every principal of every account below shares it).
+    scps_by_target: std::collections::HashMap<String, Vec<(usize, String)>>,
+    rcps_by_target: std::collections::HashMap<String, Vec<(usize, String)>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -129,6 +130,8 @@ pub struct PolicyLevel<'a> {
     pub target: &'a str,
     /// The policies attached at this level (a request needs an Allow from one of them).
     pub policies: Vec<&'a OrgPolicy>,
+    /// For each policy, how explanations name it: `SCP name (id) at target`.
+    pub labels: Vec<&'a str>,
 }
 
 impl Organization {
@@ -147,7 +150,8 @@ impl Organization {
                     OrgPolicyType::ResourceControlPolicy => &mut idx.rcps_by_target,
                 };
                 for t in &p.targets {
-                    map.entry(t.clone()).or_default().push(i);
+                    let label = format!("{} at {t}", p.label());
+                    map.entry(t.clone()).or_default().push((i, label));
                 }
             }
             idx
@@ -250,12 +254,12 @@ impl Organization {
         Some(
             path.into_iter()
                 .filter_map(|target| {
-                    let policies: Vec<&OrgPolicy> = by_target
-                        .get(target)?
-                        .iter()
-                        .map(|&i| &self.policies[i])
-                        .collect();
-                    Some(PolicyLevel { target, policies })
+                    let attached = by_target.get(target)?;
+                    Some(PolicyLevel {
+                        target,
+                        policies: attached.iter().map(|(i, _)| &self.policies[*i]).collect(),
+                        labels: attached.iter().map(|(_, l)| l.as_str()).collect(),
+                    })
                 })
                 .collect(),
         )
