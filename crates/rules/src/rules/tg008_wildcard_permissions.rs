@@ -22,8 +22,9 @@ pub fn is_read_only(pattern: &str) -> bool {
     const READ: [&str; 9] = [
         "List", "Get", "Describe", "Head", "Search", "Query", "Scan", "Lookup", "BatchGet",
     ];
-    READ.iter()
-        .any(|p| name.len() > p.len() && name.starts_with(p) || name == format!("{p}*"))
+    READ.iter().any(|p| {
+        name.len() > p.len() && name.starts_with(p) || name.strip_suffix('*') == Some(*p)
+    })
 }
 
 impl WildcardPermissions {
@@ -41,9 +42,9 @@ impl WildcardPermissions {
                     if st.effect != Effect::Allow {
                         continue;
                     }
-                    let where_ = format!("{label} {}", st.label(i));
+                    let where_ = || format!("{label} {}", st.label(i));
                     if st.action.negated {
-                        problems.push(format!("{where_}: Allow with NotAction"));
+                        problems.push(format!("{}: Allow with NotAction", where_()));
                         continue;
                     }
                     let wild: Vec<&str> = st
@@ -54,7 +55,11 @@ impl WildcardPermissions {
                         .map(|a| a.raw.as_str())
                         .collect();
                     if !wild.is_empty() {
-                        problems.push(format!("{where_}: wildcard action {}", wild.join(", ")));
+                        problems.push(format!(
+                            "{}: wildcard action {}",
+                            where_(),
+                            wild.join(", ")
+                        ));
                         continue;
                     }
                     let any_resource = st
@@ -70,7 +75,8 @@ impl WildcardPermissions {
                         .collect();
                     if any_resource && !writes.is_empty() {
                         problems.push(format!(
-                            "{where_}: Resource \"*\" for {}",
+                            "{}: Resource \"*\" for {}",
+                            where_(),
                             writes.join(", ")
                         ));
                     }

@@ -30,6 +30,10 @@ const PROBE_ROLE: &str = "arn:aws:iam::999999999999:role/trustgate-probe-any-rol
 impl AssumeAnyRole {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         for p in cx.principals {
+            // Most principals have no statement naming STS: nothing to ask them.
+            if !p.policies.iter().any(|(_, policy)| names_sts_assume(policy)) {
+                continue;
+            }
             // Groups are not callers: probe with a member of the group.
             let caller = if p.kind == "group" {
                 format!("arn:aws:iam::{}:user/member-of-group", p.account)
