@@ -24,6 +24,9 @@ pub struct DecisionKeys {
     /// foldhash (seeded per run) rather than SipHash: every statement of every principal is
     /// hashed, and keys are only compared within one `DecisionKeys`.
     hasher: foldhash::quality::RandomState,
+    /// Managed policies (attached to many principals) read once: by document address, the
+    /// hashes of their statements for these actions, or None when one depends on who asks.
+    managed: foldhash::HashMap<usize, Option<Vec<u64>>>,
 }
 
 impl DecisionKeys {
@@ -42,6 +45,7 @@ impl DecisionKeys {
             about_self_lower: lower(about_self),
             scps_per_principal: Vec::new(),
             hasher: foldhash::quality::RandomState::default(),
+            managed: Default::default(),
         };
         // SCPs are the same for the whole account, but may except principals by ARN or tag.
         keys.scps_per_principal = snap
@@ -57,7 +61,35 @@ impl DecisionKeys {
                 })
             })
             .collect();
+        let mut documents: Vec<&trustgate_policy::Policy> = snap
+            .accounts
+            .iter()
+            .flat_map(|a| a.managed_policies.values())
+            .map(|m| &*m.document)
+            .collect();
+        // AWS-managed policies are shared between accounts: each once.
+        documents.sort_unstable_by_key(|d| *d as *const _ as usize);
+        documents.dedup_by_key(|d| *d as *const _ as usize);
+        keys.managed = documents
+            .par_iter()
+            .map(|d| (*d as *const _ as usize, keys.statement_hashes(d)))
+            .collect();
         keys
+    }
+
+    /// The hashes of a document's statements for these actions (None: one of them depends on
+    /// who the principal is).
+    fn statement_hashes(&self, doc: &trustgate_policy::Policy) -> Option<Vec<u64>> {
+        let mut out = Vec::new();
+        for st in doc.statements.iter().filter(|st| self.applies(st)) {
+            if self.per_principal(st) {
+                return None;
+            }
+            let mut sh = self.hasher.build_hasher();
+            hash_statement(st, &mut sh);
+            out.push(sh.finish());
+        }
+        Some(out)
     }
 
     fn applies(&self, st: &Statement) -> bool {
@@ -110,13 +142,9 @@ impl DecisionKeys {
                 let PolicySource::Known(doc) = &l.source else {
                     return None;
                 };
-                for st in doc.statements.iter().filter(|st| self.applies(st)) {
-                    if self.per_principal(st) {
-                        return None;
-                    }
-                    let mut sh = self.hasher.build_hasher();
-                    hash_statement(st, &mut sh);
-                    statements.push(sh.finish());
+                match self.managed.get(&(*doc as *const _ as usize)) {
+                    Some(hashes) => statements.extend(hashes.as_deref()?),
+                    None => statements.extend(self.statement_hashes(doc)?),
                 }
             }
             statements.sort_unstable();

@@ -22,9 +22,8 @@ pub fn is_read_only(pattern: &str) -> bool {
     const READ: [&str; 9] = [
         "List", "Get", "Describe", "Head", "Search", "Query", "Scan", "Lookup", "BatchGet",
     ];
-    READ.iter().any(|p| {
-        name.len() > p.len() && name.starts_with(p) || name.strip_suffix('*') == Some(*p)
-    })
+    READ.iter()
+        .any(|p| name.len() > p.len() && name.starts_with(p) || name.strip_suffix('*') == Some(*p))
 }
 
 impl WildcardPermissions {
@@ -55,11 +54,7 @@ impl WildcardPermissions {
                         .map(|a| a.raw.as_str())
                         .collect();
                     if !wild.is_empty() {
-                        problems.push(format!(
-                            "{}: wildcard action {}",
-                            where_(),
-                            wild.join(", ")
-                        ));
+                        problems.push(format!("{}: wildcard action {}", where_(), wild.join(", ")));
                         continue;
                     }
                     let any_resource = st

@@ -31,7 +31,11 @@ impl AssumeAnyRole {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         for p in cx.principals {
             // Most principals have no statement naming STS: nothing to ask them.
-            if !p.policies.iter().any(|(_, policy)| names_sts_assume(policy)) {
+            if !p
+                .policies
+                .iter()
+                .any(|(_, policy)| names_sts_assume(policy))
+            {
                 continue;
             }
             // Groups are not callers: probe with a member of the group.
