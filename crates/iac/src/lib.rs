@@ -486,6 +486,7 @@ pub fn scan(paths: &[PathBuf], opts: &IacOptions) -> Result<IacReport, IacError>
         progress: None,
         trail: None,
         registry: true,
+        keep_caches: false,
     };
 
     let (snapshot, diff_out) = match base {

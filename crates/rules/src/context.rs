@@ -33,6 +33,10 @@ pub struct ScanOptions {
     /// only when CloudTrail usage needs it (`trail`), and left empty otherwise: findings do
     /// not need it, and on a thousand accounts it is ~400 MB of rows nobody reads.
     pub registry: bool,
+    /// Do not free the scan's working data (prepared principals, caches, views) at the end:
+    /// for a command-line run that exits right after, where the OS reclaims it at once.
+    /// Library callers that go on should leave it off (the default), or the memory stays.
+    pub keep_caches: bool,
 }
 
 impl std::fmt::Debug for ScanOptions {
@@ -45,6 +49,7 @@ impl std::fmt::Debug for ScanOptions {
             .field("progress", &self.progress.is_some())
             .field("trail", &self.trail.is_some())
             .field("registry", &self.registry)
+            .field("keep_caches", &self.keep_caches)
             .finish()
     }
 }
@@ -59,6 +64,7 @@ impl Default for ScanOptions {
             progress: None,
             trail: None,
             registry: true,
+            keep_caches: false,
         }
     }
 }

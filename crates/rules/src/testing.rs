@@ -67,6 +67,7 @@ impl Fixture {
             progress: None,
             trail: None,
             registry: true,
+            keep_caches: false,
         };
         let arn = "arn:aws:iam::111111111111:role/target";
         let entries = trust_entries(&self.trust)

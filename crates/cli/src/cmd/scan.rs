@@ -105,6 +105,8 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         trail: trail.as_ref().map(|t| t.input.clone()),
         // Only the HTML report shows the registry.
         registry: args.format == Format::Html,
+        // The process ends after the output is written (see exit_without_freeing).
+        keep_caches: true,
     };
     let mut analysis = analyze(&snap, &options);
     if let Some(t) = &trail {

@@ -268,6 +268,7 @@ pub fn run(args: Args) -> CliResult<ExitCode> {
         progress: None,
         trail: Some(trail.input.clone()),
         registry: true,
+        keep_caches: false,
         ..ScanOptions::default()
     };
     let mut analysis = analyze(&snap, &options);
