@@ -465,26 +465,15 @@ impl Snapshot {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(ai, acct)| {
-                let roles = acct.roles.iter().enumerate().map(move |(i, r)| {
-                    let p = PrincipalRef::Role {
-                        account: ai,
-                        index: i,
-                    };
-                    (hasher.hash_one(r.arn.as_str()), p)
+                let entry = move |arn: &str, p: PrincipalRef| (hasher.hash_one(arn), p);
+                let roles = acct.roles.iter().enumerate().map(move |(index, r)| {
+                    entry(&r.arn, PrincipalRef::Role { account: ai, index })
                 });
-                let users = acct.users.iter().enumerate().map(move |(i, u)| {
-                    let p = PrincipalRef::User {
-                        account: ai,
-                        index: i,
-                    };
-                    (hasher.hash_one(u.arn.as_str()), p)
+                let users = acct.users.iter().enumerate().map(move |(index, u)| {
+                    entry(&u.arn, PrincipalRef::User { account: ai, index })
                 });
-                let groups = acct.groups.iter().enumerate().map(move |(i, g)| {
-                    let p = PrincipalRef::Group {
-                        account: ai,
-                        index: i,
-                    };
-                    (hasher.hash_one(g.arn.as_str()), p)
+                let groups = acct.groups.iter().enumerate().map(move |(index, g)| {
+                    entry(&g.arn, PrincipalRef::Group { account: ai, index })
                 });
                 roles.chain(users).chain(groups)
             })
