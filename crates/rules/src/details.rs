@@ -23,11 +23,16 @@ impl Details {
     /// Sets `key` to `value` (replacing an earlier value of the same key). A value that
     /// cannot be serialized (a map with non-string keys, say) is recorded as `null`.
     pub fn insert(&mut self, key: &str, value: impl Serialize) {
-        // Through a `Value` so that the keys of nested objects come out sorted, as they
-        // always have; the tree is dropped at once (only the text is kept).
-        let text = serde_json::to_value(&value)
-            .and_then(|v| serde_json::to_string(&v))
-            .unwrap_or_else(|_| "null".to_string());
+        // Objects go through a `Value` so that their keys come out sorted, as they always
+        // have (the tree is dropped at once; only the text is kept). Anything without an
+        // object in it — strings, numbers, lists of them, most facts — is written directly:
+        // the same text, without building the tree.
+        let text = match serde_json::to_string(&value) {
+            Ok(direct) if !direct.as_bytes().contains(&b'{') => direct,
+            _ => serde_json::to_value(&value)
+                .and_then(|v| serde_json::to_string(&v))
+                .unwrap_or_else(|_| "null".to_string()),
+        };
         // serde_json wrote it, so it is valid JSON.
         let raw = RawValue::from_string(text).unwrap_or_else(|_| null());
         match self.0.binary_search_by(|(k, _)| (**k).cmp(key)) {
@@ -158,6 +163,8 @@ mod tests {
             ("empty", json!({})),
             ("none", json!([])),
             ("alpha", json!("replaced")),
+            ("braces", json!("a { in a string")),
+            ("list", json!(["x", 1, null, -2.5e-7, true])),
         ];
         let mut details = Details::default();
         let mut map = Map::new();
@@ -182,6 +189,15 @@ mod tests {
         assert_eq!(details.get("missing"), None);
         let back: Details = serde_json::from_str(&serde_json::to_string(&map).unwrap()).unwrap();
         assert_eq!(back, details);
-        assert_eq!(details.len(), 5);
+        assert_eq!(details.len(), 7);
+        // Values that do not come from a `Value` serialize as a `Value` would hold them.
+        let mut direct = Details::default();
+        direct.insert("nan", f64::NAN);
+        direct.insert("unit", ());
+        direct.insert("some", Some(3u8));
+        direct.insert("char", 'c');
+        direct.insert("bad", std::collections::HashMap::from([((1, 2), 3)]));
+        let expected = json!({"nan": null, "unit": null, "some": 3, "char": "c", "bad": null});
+        assert_eq!(serde_json::to_value(&direct).unwrap(), expected);
     }
 }
