@@ -76,8 +76,10 @@ pub struct RoleView<'a> {
     pub name: &'a str,
     pub account: &'a str,
     pub trust_policy: &'a Policy,
-    /// Trust entries, each with its scope and vendor.
-    pub entries: Vec<(TrustEntry, Scope, Option<String>)>,
+    /// Trust entries, each with its scope and vendor. An entry is shared by every role
+    /// whose trust policy is the same document (most are: the same audit, CI or vendor trust
+    /// in every account).
+    pub entries: Vec<(std::sync::Arc<TrustEntry>, Scope, Option<String>)>,
     pub permissions: std::sync::Arc<PermissionSummary>,
     /// The role's identity-based policies (label, document) — unknown ones are omitted here
     /// and listed in `permissions.unknown_policies`.

@@ -49,21 +49,42 @@ pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> V
         .enumerate()
         .flat_map(|(ai, a)| (0..a.roles.len()).map(move |ri| (ai, ri)))
         .collect();
+    // Trust policies are shared documents (one per distinct text): their entries are read
+    // once each, in parallel, and shared by the roles that have them.
+    let mut policies: Vec<&Policy> = snap
+        .accounts
+        .iter()
+        .flat_map(|a| a.roles.iter().map(|r| &*r.trust_policy))
+        .collect();
+    policies.sort_unstable_by_key(|p| *p as *const Policy as usize);
+    policies.dedup_by_key(|p| *p as *const Policy as usize);
+    let entries_of: foldhash::HashMap<usize, Vec<std::sync::Arc<crate::trust::TrustEntry>>> =
+        policies
+            .par_iter()
+            .map(|p| {
+                let entries = trust_entries(p)
+                    .into_iter()
+                    .map(std::sync::Arc::new)
+                    .collect();
+                (*p as *const Policy as usize, entries)
+            })
+            .collect();
     refs.par_iter()
         .map(|&(ai, ri)| {
             let acct = &snap.accounts[ai];
             let role = &acct.roles[ri];
-            let entries = trust_entries(&role.trust_policy)
-                .into_iter()
+            let shared = &entries_of[&(&*role.trust_policy as *const Policy as usize)];
+            let entries = shared
+                .iter()
                 .map(|e| {
-                    let scope = scope_of(&e, &acct.id, org_id, &is_internal);
+                    let scope = scope_of(e, &acct.id, org_id, &is_internal);
                     let vendor = e
                         .account
                         .as_deref()
                         .filter(|_| scope == Scope::ThirdParty)
                         .and_then(|a| snap.known_accounts.lookup(a))
                         .map(str::to_string);
-                    (e, scope, vendor)
+                    (e.clone(), scope, vendor)
                 })
                 .collect();
             RoleView {

@@ -75,7 +75,7 @@ impl Fixture {
             .map(|e| {
                 let scope = scope_of(&e, ROLE_ACCOUNT, Some("o-test"), &is_internal);
                 let vendor = e.account.as_deref().and_then(vendor_of);
-                (e, scope, vendor)
+                (std::sync::Arc::new(e), scope, vendor)
             })
             .collect();
         let role = RoleView {
