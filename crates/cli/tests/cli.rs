@@ -219,6 +219,18 @@ fn every_format_renders() {
     }
 }
 
+/// `scan` builds the registry only for HTML, but its summary still counts every relationship.
+#[test]
+fn scan_summary_counts_the_registry() {
+    let v = scan_json(&[]);
+    let o = run(&["registry", "examples/org", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reg: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = reg["relationships"].as_array().unwrap().len();
+    assert!(rows > 0);
+    assert_eq!(v["summary"]["relationships"], rows);
+}
+
 #[test]
 fn registry_rows() {
     let o = run(&["registry", "examples/org", "--format", "json"]);

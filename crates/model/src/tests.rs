@@ -274,6 +274,18 @@ fn example_org_indexes() {
         ]
     );
     assert_eq!(scps[1].target, "ou-ex01-workloads");
+    // Each policy's label at its level, as explanations name it (made once per level).
+    for level in &scps {
+        assert_eq!(level.labels.len(), level.policies.len());
+        for (p, label) in level.policies.iter().zip(&level.labels) {
+            assert_eq!(*label, format!("{} at {}", p.label(), level.target));
+        }
+    }
+    assert!(
+        scps[1].labels[1].ends_with(" at ou-ex01-workloads"),
+        "{}",
+        scps[1].labels[1]
+    );
     assert!(
         snap.scps_for("100000000001").is_none(),
         "the management account is not governed by SCPs"
