@@ -8,7 +8,7 @@
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use rayon::prelude::*;
-use trustgate_model::{PrincipalRef, Snapshot};
+use trustgate_model::{document_address, PrincipalRef, Snapshot};
 use trustgate_policy::{Labeled, PolicySet, PolicySource, Statement};
 
 use crate::permissions::statement_depends_on_principal;
@@ -61,18 +61,16 @@ impl DecisionKeys {
                 })
             })
             .collect();
-        let mut documents: Vec<&trustgate_policy::Policy> = snap
-            .accounts
-            .iter()
-            .flat_map(|a| a.managed_policies.values())
-            .map(|m| &*m.document)
-            .collect();
         // AWS-managed policies are shared between accounts: each once.
-        documents.sort_unstable_by_key(|d| *d as *const _ as usize);
-        documents.dedup_by_key(|d| *d as *const _ as usize);
+        let documents = trustgate_model::distinct_documents(
+            snap.accounts
+                .iter()
+                .flat_map(|a| a.managed_policies.values())
+                .map(|m| &*m.document),
+        );
         keys.managed = documents
             .par_iter()
-            .map(|d| (*d as *const _ as usize, keys.statement_hashes(d)))
+            .map(|d| (document_address(d), keys.statement_hashes(d)))
             .collect();
         keys
     }
@@ -142,7 +140,7 @@ impl DecisionKeys {
                 let PolicySource::Known(doc) = &l.source else {
                     return None;
                 };
-                match self.managed.get(&(*doc as *const _ as usize)) {
+                match self.managed.get(&document_address(doc)) {
                     Some(hashes) => statements.extend(hashes.as_deref()?),
                     None => statements.extend(self.statement_hashes(doc)?),
                 }

@@ -326,14 +326,14 @@ impl<'s> Summarizer<'s> {
         let mut key: Vec<usize> = role
             .attached_policies
             .iter()
-            .filter_map(|r| r.document().map(|d| d as *const Policy as usize))
+            .filter_map(|r| r.document().map(trustgate_model::document_address))
             .collect();
         key.sort_unstable();
         key.push(
             role.permission_boundary
                 .as_ref()
                 .and_then(|b| b.document())
-                .map(|d| d as *const Policy as usize)
+                .map(trustgate_model::document_address)
                 .unwrap_or(0),
         );
         Some(key)
@@ -383,7 +383,7 @@ impl<'s> Summarizer<'s> {
         }
         for r in attached {
             if let Some(d) = r.document() {
-                let key = d as *const Policy as usize;
+                let key = trustgate_model::document_address(d);
                 let cached = self.doc_reach.lock().expect("cache").get(&key).cloned();
                 let reach = cached.unwrap_or_else(|| {
                     let (mut s, mut l) = (BTreeSet::new(), BTreeSet::new());

@@ -390,6 +390,21 @@ pub struct Snapshot {
     index_hasher: foldhash::fast::RandomState,
 }
 
+/// The documents of an iterator, each once: shared documents (interned trust policies,
+/// AWS-managed policies) are the same allocation wherever they appear, so their address is
+/// their identity. Work done per document instead of per holder starts from here.
+pub fn distinct_documents<'a>(docs: impl Iterator<Item = &'a Policy>) -> Vec<&'a Policy> {
+    let mut out: Vec<&Policy> = docs.collect();
+    out.sort_unstable_by_key(|d| document_address(d));
+    out.dedup_by_key(|d| document_address(d));
+    out
+}
+
+/// The identity of a shared document (see [`distinct_documents`]).
+pub fn document_address(doc: &Policy) -> usize {
+    doc as *const Policy as usize
+}
+
 /// The ARN of a principal of `accounts`.
 fn principal_arn(accounts: &[Account], p: PrincipalRef) -> &str {
     match p {

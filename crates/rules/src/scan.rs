@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 use trustgate_access::{AccessGraph, Summarizer};
-use trustgate_model::{PolicyRef, PrincipalRef, Snapshot};
+use trustgate_model::{document_address, PolicyRef, PrincipalRef, Snapshot};
 use trustgate_policy::Policy;
 
 use crate::context::{PrincipalView, ResourceView, RoleView, ScanContext, ScanOptions};
@@ -51,13 +51,11 @@ pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> V
         .collect();
     // Trust policies are shared documents (one per distinct text): their entries are read
     // once each, in parallel, and shared by the roles that have them.
-    let mut policies: Vec<&Policy> = snap
-        .accounts
-        .iter()
-        .flat_map(|a| a.roles.iter().map(|r| &*r.trust_policy))
-        .collect();
-    policies.sort_unstable_by_key(|p| *p as *const Policy as usize);
-    policies.dedup_by_key(|p| *p as *const Policy as usize);
+    let policies = trustgate_model::distinct_documents(
+        snap.accounts
+            .iter()
+            .flat_map(|a| a.roles.iter().map(|r| &*r.trust_policy)),
+    );
     let entries_of: foldhash::HashMap<usize, Vec<std::sync::Arc<crate::trust::TrustEntry>>> =
         policies
             .par_iter()
@@ -66,14 +64,14 @@ pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> V
                     .into_iter()
                     .map(std::sync::Arc::new)
                     .collect();
-                (*p as *const Policy as usize, entries)
+                (document_address(p), entries)
             })
             .collect();
     refs.par_iter()
         .map(|&(ai, ri)| {
             let acct = &snap.accounts[ai];
             let role = &acct.roles[ri];
-            let shared = &entries_of[&(&*role.trust_policy as *const Policy as usize)];
+            let shared = &entries_of[&document_address(&role.trust_policy)];
             let entries = shared
                 .iter()
                 .map(|e| {
