@@ -285,18 +285,30 @@ impl AccessGraph {
         // Nodes for every role and user of the snapshot, numbered so that a principal's node
         // is found by arithmetic (millions of edges are added without hashing an ARN). Made
         // per account in parallel; only the ARN index is filled in one pass.
-        let per_account: Vec<Vec<Node>> = snap
+        // Each account's roles then its users, split between the cores principal by principal.
+        let principals: Vec<PrincipalRef> = snap
             .accounts
-            .par_iter()
+            .iter()
             .enumerate()
-            .map(|(ai, acct)| {
-                let mut nodes = Vec::with_capacity(acct.roles.len() + acct.users.len());
-                for (ri, r) in acct.roles.iter().enumerate() {
-                    let p = PrincipalRef::Role {
-                        account: ai,
-                        index: ri,
-                    };
-                    nodes.push(Node {
+            .flat_map(|(ai, acct)| {
+                let roles = (0..acct.roles.len())
+                    .map(move |index| PrincipalRef::Role { account: ai, index });
+                let users = (0..acct.users.len())
+                    .map(move |index| PrincipalRef::User { account: ai, index });
+                roles.chain(users)
+            })
+            .collect();
+        let hasher = &g.id_hasher;
+        let all_nodes: Vec<(u64, Node)> = principals
+            .par_iter()
+            .with_min_len(256)
+            .map(|&p| match p {
+                PrincipalRef::Role { account, index } => {
+                    let (acct, r) = (
+                        &snap.accounts[account],
+                        &snap.accounts[account].roles[index],
+                    );
+                    let node = Node {
                         id: r.arn.clone(),
                         kind: NodeKind::Role,
                         account: Some(acct.id.clone()),
@@ -304,38 +316,39 @@ impl AccessGraph {
                         admin: admin(p),
                         max_session_seconds: r.max_session_duration,
                         principal: Some(p),
-                    });
+                    };
+                    (hasher.hash_one(node.id.as_str()), node)
                 }
-                for (ui, u) in acct.users.iter().enumerate() {
-                    nodes.push(Node {
-                        id: u.arn.clone(),
+                PrincipalRef::User { account, index } | PrincipalRef::Group { account, index } => {
+                    let acct = &snap.accounts[account];
+                    let node = Node {
+                        id: acct.users[index].arn.clone(),
                         kind: NodeKind::User,
                         account: Some(acct.id.clone()),
                         internal: true,
                         admin: false,
                         max_session_seconds: None,
-                        principal: Some(PrincipalRef::User {
-                            account: ai,
-                            index: ui,
-                        }),
-                    });
+                        principal: Some(p),
+                    };
+                    (hasher.hash_one(node.id.as_str()), node)
                 }
-                nodes
             })
             .collect();
         let mut role_base = Vec::with_capacity(snap.accounts.len());
         let mut user_base = Vec::with_capacity(snap.accounts.len());
-        let total: usize = per_account.iter().map(Vec::len).sum();
+        let total = all_nodes.len();
         g.nodes.reserve(total);
         let (nodes, hasher) = (&g.nodes, &g.id_hasher);
         g.index
             .reserve(total, |&i| hasher.hash_one(nodes[i].id.as_str()));
-        for (acct, nodes) in snap.accounts.iter().zip(per_account) {
-            role_base.push(g.nodes.len());
-            user_base.push(g.nodes.len() + acct.roles.len());
-            for node in nodes {
-                g.add(node);
-            }
+        let mut next = 0;
+        for acct in &snap.accounts {
+            role_base.push(next);
+            user_base.push(next + acct.roles.len());
+            next += acct.roles.len() + acct.users.len();
+        }
+        for (hash, node) in all_nodes {
+            g.add_hashed(hash, node);
         }
         // ARNs are unique, but a duplicate in a hand-made snapshot would break the arithmetic:
         // then principals are found by ARN.
@@ -355,42 +368,33 @@ impl AccessGraph {
 
         // Index: per account, the principals whose own policies can grant sts:AssumeRole.
         let keys = crate::groups::DecisionKeys::new(snap, &["sts:AssumeRole"]);
-        let assumers: Vec<Vec<(PrincipalRef, Option<u64>)>> = snap
-            .accounts
+        let found: Vec<(PrincipalRef, Option<u64>)> = principals
             .par_iter()
-            .enumerate()
-            .map(|(ai, acct)| {
-                let mut out = Vec::new();
-                let refs = (0..acct.roles.len())
-                    .map(|i| PrincipalRef::Role {
-                        account: ai,
-                        index: i,
-                    })
-                    .chain((0..acct.users.len()).map(|i| PrincipalRef::User {
-                        account: ai,
-                        index: i,
-                    }));
-                for p in refs {
-                    // Principals that cannot be prepared (an unparsable ARN) are never decided.
-                    let Some(caller) = prepared.get(p) else {
-                        continue;
-                    };
-                    let grants = caller.set.identity.iter().any(|l| match &l.source {
-                        trustgate_policy::PolicySource::Known(doc) => may_grant_assume(doc),
-                        trustgate_policy::PolicySource::Unknown => true,
-                    });
-                    if grants {
-                        let key = if group_callers {
-                            keys.key(p, &caller.set)
-                        } else {
-                            None
-                        };
-                        out.push((p, key));
-                    }
+            .with_min_len(64)
+            .filter_map(|&p| {
+                // Principals that cannot be prepared (an unparsable ARN) are never decided.
+                let caller = prepared.get(p)?;
+                let grants = caller.set.identity.iter().any(|l| match &l.source {
+                    trustgate_policy::PolicySource::Known(doc) => may_grant_assume(doc),
+                    trustgate_policy::PolicySource::Unknown => true,
+                });
+                if !grants {
+                    return None;
                 }
-                out
+                let key = if group_callers {
+                    keys.key(p, &caller.set)
+                } else {
+                    None
+                };
+                Some((p, key))
             })
             .collect();
+        // Split per account (the list is in account order).
+        let mut assumers: Vec<Vec<(PrincipalRef, Option<u64>)>> =
+            vec![Vec::new(); snap.accounts.len()];
+        for (p, key) in found {
+            assumers[p.account_index()].push((p, key));
+        }
 
         // Groups: principals of one account sharing a key (a key held by one principal only
         // makes no group: its edges stay direct).
@@ -544,6 +548,11 @@ impl AccessGraph {
 
     fn add(&mut self, node: Node) -> usize {
         let hash = self.id_hasher.hash_one(node.id.as_str());
+        self.add_hashed(hash, node)
+    }
+
+    /// [`AccessGraph::add`] with the hash of the node's ID already computed (in parallel).
+    fn add_hashed(&mut self, hash: u64, node: Node) -> usize {
         let nodes = &self.nodes;
         if let Some(&i) = self.index.find(hash, |&i| nodes[i].id == node.id) {
             return i;

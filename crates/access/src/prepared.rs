@@ -135,62 +135,55 @@ impl<'s> Prepared<'s> {
     }
 }
 
-/// Every role and user of a snapshot, prepared (in parallel).
+/// Every role and user of a snapshot, prepared (in parallel, principal by principal: one
+/// large account is shared between the cores too).
 pub struct PreparedPrincipals<'s> {
-    roles: Vec<Vec<Option<Prepared<'s>>>>,
-    users: Vec<Vec<Option<Prepared<'s>>>>,
+    /// Every role in account order; `role_base[a]..role_base[a + 1]` are account `a`'s.
+    roles: Vec<Option<Prepared<'s>>>,
+    role_base: Vec<usize>,
+    users: Vec<Option<Prepared<'s>>>,
+    user_base: Vec<usize>,
+}
+
+/// Where each account's principals start in a flat list, and the list's end.
+fn bases(counts: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut bases = vec![0];
+    for n in counts {
+        bases.push(bases.last().copied().unwrap_or(0) + n);
+    }
+    bases
 }
 
 impl<'s> PreparedPrincipals<'s> {
     pub fn new(snap: &'s Snapshot) -> Self {
-        let roles = snap
-            .accounts
-            .par_iter()
-            .enumerate()
-            .map(|(ai, a)| {
-                let scps = crate::sources::account_scps(snap, ai);
-                (0..a.roles.len())
-                    .map(|i| {
-                        Prepared::with_scps(
-                            snap,
-                            PrincipalRef::Role {
-                                account: ai,
-                                index: i,
-                            },
-                            Some(&scps),
-                        )
-                    })
-                    .collect()
-            })
+        let scps: Vec<_> = (0..snap.accounts.len())
+            .into_par_iter()
+            .map(|ai| crate::sources::account_scps(snap, ai))
             .collect();
-        let users = snap
-            .accounts
-            .par_iter()
-            .enumerate()
-            .map(|(ai, a)| {
-                let scps = crate::sources::account_scps(snap, ai);
-                (0..a.users.len())
-                    .map(|i| {
-                        Prepared::with_scps(
-                            snap,
-                            PrincipalRef::User {
-                                account: ai,
-                                index: i,
-                            },
-                            Some(&scps),
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
-        PreparedPrincipals { roles, users }
+        let prepare = |refs: Vec<PrincipalRef>| -> Vec<Option<Prepared<'s>>> {
+            refs.into_par_iter()
+                .with_min_len(64)
+                .map(|p| Prepared::with_scps(snap, p, Some(&scps[p.account_index()])))
+                .collect()
+        };
+        PreparedPrincipals {
+            roles: prepare(snap.role_refs()),
+            role_base: bases(snap.accounts.iter().map(|a| a.roles.len())),
+            users: prepare(snap.user_refs()),
+            user_base: bases(snap.accounts.iter().map(|a| a.users.len())),
+        }
     }
 
     pub fn get(&self, p: PrincipalRef) -> Option<&Prepared<'s>> {
-        match p {
-            PrincipalRef::Role { account, index } => self.roles.get(account)?.get(index)?.as_ref(),
-            PrincipalRef::User { account, index } => self.users.get(account)?.get(index)?.as_ref(),
-            PrincipalRef::Group { .. } => None,
+        let (list, bases, account, index) = match p {
+            PrincipalRef::Role { account, index } => (&self.roles, &self.role_base, account, index),
+            PrincipalRef::User { account, index } => (&self.users, &self.user_base, account, index),
+            PrincipalRef::Group { .. } => return None,
+        };
+        let (start, end) = (*bases.get(account)?, *bases.get(account + 1)?);
+        if start + index >= end {
+            return None;
         }
+        list[start + index].as_ref()
     }
 }

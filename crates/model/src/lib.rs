@@ -362,6 +362,17 @@ pub enum PrincipalRef {
     },
 }
 
+impl PrincipalRef {
+    /// Index into [`Snapshot::accounts`] of the account the principal belongs to.
+    pub fn account_index(self) -> usize {
+        match self {
+            PrincipalRef::User { account, .. }
+            | PrincipalRef::Role { account, .. }
+            | PrincipalRef::Group { account, .. } => account,
+        }
+    }
+}
+
 /// The whole snapshot, with indexes. Build it with [`Snapshot::load`].
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -613,6 +624,29 @@ impl Snapshot {
         self.accounts
             .iter()
             .flat_map(|a| a.roles.iter().map(move |r| (a, r)))
+    }
+
+    /// Every role as a [`PrincipalRef`], in account order: a flat list to split work by role
+    /// rather than by account (one account of 5 000 roles is then not one thread's job).
+    pub fn role_refs(&self) -> Vec<PrincipalRef> {
+        self.accounts
+            .iter()
+            .enumerate()
+            .flat_map(|(account, a)| {
+                (0..a.roles.len()).map(move |index| PrincipalRef::Role { account, index })
+            })
+            .collect()
+    }
+
+    /// Every user as a [`PrincipalRef`], in account order (see [`Snapshot::role_refs`]).
+    pub fn user_refs(&self) -> Vec<PrincipalRef> {
+        self.accounts
+            .iter()
+            .enumerate()
+            .flat_map(|(account, a)| {
+                (0..a.users.len()).map(move |index| PrincipalRef::User { account, index })
+            })
+            .collect()
     }
 
     /// The organization's account IDs: those listed in `organization.json`, or — without it —

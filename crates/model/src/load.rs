@@ -28,7 +28,7 @@ struct Interner {
     /// AWS-managed policies: ARN → (default version text, policy).
     aws_managed: Mutex<HashMap<String, Versions>>,
     /// Trust policies by text, sharded by text length.
-    trust: [Mutex<HashMap<Box<str>, Arc<Policy>>>; SHARDS],
+    trust: [Mutex<foldhash::HashMap<Box<str>, Arc<Policy>>>; SHARDS],
 }
 
 impl Interner {
@@ -418,16 +418,21 @@ fn load_max_sessions(
         return Ok(());
     }
     let listed = parse_files::<raw::ListRoles>(files, "list-roles", opts, &mut snap.warnings)?;
-    let max: HashMap<String, u32> = listed
-        .into_iter()
-        .flat_map(|(_, l)| l.roles)
-        .filter_map(|r| Some((r.arn, r.max_session_duration?)))
-        .collect();
-    for role in snap.accounts.iter_mut().flat_map(|a| a.roles.iter_mut()) {
-        if let Some(m) = max.get(&role.arn) {
-            role.max_session_duration = Some(*m);
+    // A listed ARN given twice: the later entry wins, as it would on a second `list-roles`.
+    let mut max: foldhash::HashMap<&str, u32> = Default::default();
+    max.reserve(listed.iter().map(|(_, l)| l.roles.len()).sum());
+    for r in listed.iter().flat_map(|(_, l)| &l.roles) {
+        if let Some(m) = r.max_session_duration {
+            max.insert(&r.arn, m);
         }
     }
+    snap.accounts.par_iter_mut().for_each(|a| {
+        for role in &mut a.roles {
+            if let Some(m) = max.get(role.arn.as_str()) {
+                role.max_session_duration = Some(*m);
+            }
+        }
+    });
     Ok(())
 }
 
@@ -485,8 +490,9 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
     let details: raw::AuthorizationDetails =
         from_slice_with_path(&bytes).map_err(|e| LoadError::parse(file, e))?;
 
-    let mut managed: HashMap<String, Arc<ManagedPolicy>> =
-        HashMap::with_capacity(details.policies.len());
+    // Looked up for every attachment of the file: a fast hash here, the public map at the end.
+    let mut managed: foldhash::HashMap<String, Arc<ManagedPolicy>> = Default::default();
+    managed.reserve(details.policies.len());
     for (pi, p) in details.policies.into_iter().enumerate() {
         let default = p.policy_version_list.iter().enumerate().find(|(_, v)| {
             v.is_default_version
@@ -598,7 +604,7 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
         users,
         groups,
         roles,
-        managed_policies: managed,
+        managed_policies: managed.into_iter().collect(),
     })
 }
 
@@ -625,7 +631,8 @@ fn unique_arns(
             groups.iter().map(|g| g.arn.as_str()).collect(),
         ),
     ];
-    let mut first: HashMap<&str, (&str, usize)> = HashMap::new();
+    let mut first: foldhash::HashMap<&str, (&str, usize)> = Default::default();
+    first.reserve(roles.len() + users.len() + groups.len());
     for (list, arns) in &lists {
         for (i, arn) in arns.iter().enumerate() {
             if let Some((l0, i0)) = first.insert(arn, (list, i)) {

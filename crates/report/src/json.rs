@@ -13,8 +13,9 @@ use trustgate_rules::{Finding, ScanOutput};
 /// Findings serialized per parallel task: big enough to amortize the task, small enough that
 /// both cores get many.
 const FINDINGS_PER_CHUNK: usize = 1024;
-/// Chunks serialized before they are written: bounds the memory held by serialized text.
-const CHUNKS_PER_BATCH: usize = 32;
+/// Chunks serialized before they are written: bounds the memory held by serialized text, and
+/// keeps short the last batch, which this thread writes while the pool has nothing left to do.
+const CHUNKS_PER_BATCH: usize = 8;
 
 /// serde_json's pretty layout (two spaces per level, `": "` after keys) starting at a given
 /// depth, so that a value serialized alone fits where it sits inside a larger document.

@@ -233,21 +233,35 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     } else {
         Registry::default()
     };
-    let admin_roles: std::collections::HashSet<&str> = views
-        .iter()
-        .filter(|v| v.permissions.admin_equivalent)
-        .map(|v| v.arn)
-        .collect();
     let trail_view = options.trail.as_deref().map(|t| {
+        let admin_roles: std::collections::HashSet<&str> = views
+            .iter()
+            .filter(|v| v.permissions.admin_equivalent)
+            .map(|v| v.arn)
+            .collect();
         let view = crate::usage::join(snap, &registry.relationships, t, &|arn| {
             admin_roles.contains(arn)
         });
         crate::usage::attach_usage(&mut registry.relationships, &view);
         view
     });
-    let graph = AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| match snap.role(p) {
-        Some((_, r)) => admin_roles.contains(r.arn.as_str()),
-        None => false,
+    // The views are in account order, so a role's view is found by arithmetic.
+    let mut view_base = Vec::with_capacity(snap.accounts.len());
+    let mut next = 0;
+    for acct in &snap.accounts {
+        view_base.push(next);
+        next += acct.roles.len();
+    }
+    let graph = AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| match p {
+        PrincipalRef::Role { account, index } => {
+            let v = &views[view_base[account] + index];
+            debug_assert!(std::ptr::eq(
+                v.arn,
+                snap.accounts[account].roles[index].arn.as_str()
+            ));
+            v.permissions.admin_equivalent
+        }
+        _ => false,
     });
     phase("access graph built");
     if timings {

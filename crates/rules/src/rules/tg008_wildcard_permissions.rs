@@ -28,9 +28,9 @@ pub fn is_read_only(pattern: &str) -> bool {
 
 impl WildcardPermissions {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for role in cx.roles {
+        super::for_each_parallel(cx.roles, out, |_, role, out| {
             if !role.is_cross_account() {
-                continue;
+                return;
             }
             let mut problems = Vec::new();
             for (label, policy) in &role.identity_policies {
@@ -78,7 +78,7 @@ impl WildcardPermissions {
                 }
             }
             if problems.is_empty() {
-                continue;
+                return;
             }
             let mut severity = Self::DOC.severity;
             if role.permissions.admin_equivalent {
@@ -104,7 +104,7 @@ impl WildcardPermissions {
                 )
                 .with("statements", &problems),
             );
-        }
+        });
     }
 }
 

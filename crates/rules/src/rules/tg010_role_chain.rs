@@ -17,9 +17,9 @@ crate::declare_rule!(RoleChain {
 impl RoleChain {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         let Some(g) = cx.graph else { return };
-        for (target, node) in g.nodes.iter().enumerate() {
+        super::for_each_parallel(&g.nodes, out, |target, node, out| {
             if node.kind != NodeKind::Role {
-                continue;
+                return;
             }
             // An edge from a role that is itself assumable: a chain into `target`.
             let chain = g.incoming(target).find_map(|e| {
@@ -29,7 +29,7 @@ impl RoleChain {
                 }
                 g.incoming(mid).next().map(|e0| (e0, e))
             });
-            let Some((e0, e1)) = chain else { continue };
+            let Some((e0, e1)) = chain else { return };
             let path = g.path(vec![e0, e1]);
             let max = node.max_session_seconds.unwrap_or(3600);
             let severity = if node.admin {
@@ -64,6 +64,6 @@ impl RoleChain {
                 .with("maxSessionSeconds", max)
                 .with("adminEquivalent", node.admin),
             );
-        }
+        });
     }
 }

@@ -17,7 +17,7 @@ impl StaleTrust {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
         let now = cx.options.now;
         let limit_secs = i64::from(cx.options.stale_days) * 86_400;
-        for role in cx.roles {
+        super::for_each_parallel(cx.roles, out, |_, role, out| {
             let relevant = role.entries.iter().any(|(_, s, _)| {
                 matches!(
                     s,
@@ -29,7 +29,7 @@ impl StaleTrust {
                 )
             });
             if !relevant {
-                continue;
+                return;
             }
             let age_days = |date: &str| -> Option<i64> {
                 let t = parse_time(date)?;
@@ -57,13 +57,13 @@ impl StaleTrust {
                     Some(days) if days * 86_400 > limit_secs => {
                         format!("{} was last used {days} days ago ({d}{source})", role.name)
                     }
-                    _ => continue,
+                    _ => return,
                 },
                 None => {
                     // Not yet stale if created within the window.
                     if let Some(days) = role.create_date.and_then(age_days) {
                         if days * 86_400 <= limit_secs {
-                            continue;
+                            return;
                         }
                     }
                     format!("{} has never been used", role.name)
@@ -88,7 +88,7 @@ impl StaleTrust {
                         .collect::<Vec<_>>(),
                 ),
             );
-        }
+        });
     }
 }
 

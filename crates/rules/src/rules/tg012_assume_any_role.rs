@@ -29,14 +29,14 @@ const PROBE_ROLE: &str = "arn:aws:iam::999999999999:role/trustgate-probe-any-rol
 
 impl AssumeAnyRole {
     pub(crate) fn run(cx: &ScanContext<'_>, out: &mut Vec<Finding>) {
-        for p in cx.principals {
+        super::for_each_parallel(cx.principals, out, |_, p, out| {
             // Most principals have no statement naming STS: nothing to ask them.
             if !p
                 .policies
                 .iter()
                 .any(|(_, policy)| names_sts_assume(policy))
             {
-                continue;
+                return;
             }
             // Groups are not callers: probe with a member of the group.
             let caller = if p.kind == "group" {
@@ -51,7 +51,7 @@ impl AssumeAnyRole {
                 None,
                 Context::partial(),
             ) else {
-                continue;
+                return;
             };
             for (label, policy) in &p.policies {
                 // Only statements that name STS: `*` and NotAction grants are admin-level and
@@ -87,7 +87,7 @@ impl AssumeAnyRole {
                     .with("conditional", conditional),
                 );
             }
-        }
+        });
     }
 }
 
