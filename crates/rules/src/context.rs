@@ -80,6 +80,9 @@ pub struct RoleView<'a> {
     /// whose trust policy is the same document (most are: the same audit, CI or vendor trust
     /// in every account).
     pub entries: Vec<(std::sync::Arc<TrustEntry>, Scope, Option<String>)>,
+    /// What the role can do. In a scan without the registry ([`ScanOptions::registry`] off
+    /// and no CloudTrail) only `admin_equivalent` and `admin_reason` are filled: the rules
+    /// read nothing else.
     pub permissions: std::sync::Arc<PermissionSummary>,
     /// The role's identity-based policies (label, document) — unknown ones are omitted here
     /// and listed in `permissions.unknown_policies`.

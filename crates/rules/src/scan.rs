@@ -41,6 +41,16 @@ pub fn role_views<'s>(snap: &'s Snapshot) -> Vec<RoleView<'s>> {
 
 /// [`role_views`] with a summarizer (and its prepared principals) the caller keeps.
 pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> Vec<RoleView<'s>> {
+    views_of(snap, summarizer, true)
+}
+
+/// The role views, with whole permission summaries or (`full_permissions` off) only
+/// admin-equivalence, which is all the rules read.
+fn views_of<'s>(
+    snap: &'s Snapshot,
+    summarizer: &Summarizer<'s>,
+    full_permissions: bool,
+) -> Vec<RoleView<'s>> {
     let is_internal = |a: &str| snap.is_internal(a);
     let org_id = snap.org_id();
     let refs: Vec<(usize, usize)> = snap
@@ -91,10 +101,17 @@ pub fn role_views_with<'s>(snap: &'s Snapshot, summarizer: &Summarizer<'s>) -> V
                 account: &acct.id,
                 trust_policy: &role.trust_policy,
                 entries,
-                permissions: std::sync::Arc::new(summarizer.summarize(PrincipalRef::Role {
-                    account: ai,
-                    index: ri,
-                })),
+                permissions: {
+                    let p = PrincipalRef::Role {
+                        account: ai,
+                        index: ri,
+                    };
+                    std::sync::Arc::new(if full_permissions {
+                        summarizer.summarize(p)
+                    } else {
+                        summarizer.summarize_admin(p)
+                    })
+                },
                 identity_policies: known_policies(
                     role.inline_policies
                         .iter()
@@ -223,10 +240,12 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
     };
     let summarizer = Summarizer::new(snap);
     phase("principals prepared");
-    let views = role_views_with(snap, &summarizer);
+    // The registry shows the permission summaries; the rules read only admin-equivalence.
+    let registry_needed = options.registry || options.trail.is_some();
+    let views = views_of(snap, &summarizer, registry_needed);
     phase("roles analyzed (trust entries, permission summaries)");
     let relationships: usize = views.iter().map(|v| v.entries.len()).sum();
-    let mut registry = if options.registry || options.trail.is_some() {
+    let mut registry = if registry_needed {
         let registry = registry_of(snap, &views);
         phase("registry built");
         registry

@@ -48,7 +48,7 @@ pub enum Format {
 pub fn build_graph(snap: &Snapshot) -> AccessGraph {
     let summarizer = Summarizer::new(snap);
     AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| {
-        summarizer.summarize(p).admin_equivalent
+        summarizer.admin_reason(p).is_some()
     })
 }
 
