@@ -11,6 +11,12 @@ use trustgate_policy::{
 
 use crate::sources::{caller_context, caller_set};
 
+thread_local! {
+    /// The request [`Prepared::decide`] fills in for each question, one per thread: a fresh
+    /// request per decision allocated a dozen strings, for millions of decisions in a scan.
+    static SCRATCH: std::cell::RefCell<Option<Request>> = const { std::cell::RefCell::new(None) };
+}
+
 /// One principal, ready to ask questions about.
 pub struct Prepared<'s> {
     pub principal: PrincipalRef,
@@ -84,8 +90,26 @@ impl<'s> Prepared<'s> {
         resource_policy: Option<&Labeled<'_>>,
         rcps: Option<&[Vec<Labeled<'_>>]>,
     ) -> (DecisionKind, Expr) {
-        let req = self.request(action, resource, resource_account);
-        decide_split(&req, &self.set, resource_policy, rcps)
+        SCRATCH.with(|scratch| {
+            // Not re-entered: deciding never calls back into a prepared principal.
+            let mut scratch = scratch.borrow_mut();
+            let req = match scratch.as_mut() {
+                Some(req) => {
+                    req.reuse_for_principal(
+                        &self.id,
+                        self.arn,
+                        action,
+                        resource,
+                        resource_account,
+                        &self.context,
+                    );
+                    req.has_permission_boundary = self.set.permission_boundary.is_some();
+                    req
+                }
+                None => scratch.insert(self.request(action, resource, resource_account)),
+            };
+            decide_split(req, &self.set, resource_policy, rcps)
+        })
     }
 
     /// A cheap filter before asking the engine: whether any of its identity-based policies

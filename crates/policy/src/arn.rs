@@ -91,6 +91,61 @@ pub enum PrincipalId {
 }
 
 impl PrincipalId {
+    /// `*self = other.clone()`, reusing this one's text buffers when both are the same kind
+    /// of principal (see [`crate::Request::reuse_for_principal`]).
+    pub fn assign_from(&mut self, other: &PrincipalId) {
+        use PrincipalId as P;
+        fn set(buffer: &mut String, text: &str) {
+            buffer.clear();
+            buffer.push_str(text);
+        }
+        match (&mut *self, other) {
+            (
+                P::User { arn, account, name },
+                P::User {
+                    arn: a,
+                    account: b,
+                    name: c,
+                },
+            )
+            | (
+                P::FederatedUser { arn, account, name },
+                P::FederatedUser {
+                    arn: a,
+                    account: b,
+                    name: c,
+                },
+            ) => {
+                set(arn, a);
+                set(account, b);
+                set(name, c);
+            }
+            (
+                P::RoleSession {
+                    role_arn,
+                    account,
+                    role_name,
+                    session,
+                },
+                P::RoleSession {
+                    role_arn: a,
+                    account: b,
+                    role_name: c,
+                    session: d,
+                },
+            ) => {
+                set(role_arn, a);
+                set(account, b);
+                set(role_name, c);
+                session.clone_from(d);
+            }
+            (P::Root { account }, P::Root { account: a }) => set(account, a),
+            (P::Service { name }, P::Service { name: a }) => set(name, a),
+            (P::Federated { provider }, P::Federated { provider: a }) => set(provider, a),
+            (this, other) => *this = other.clone(),
+        }
+    }
+
     /// Reads a principal as a caller is named in a request: an IAM/STS ARN, a service
     /// principal (`*.amazonaws.com`), a federated provider, or `anonymous`.
     pub fn parse(s: &str) -> Result<PrincipalId, String> {

@@ -271,6 +271,45 @@ impl Request {
         req
     }
 
+    /// Makes this request what [`Request::for_principal`] would build from the same
+    /// arguments (with `principal` and `context` cloned), reusing its text buffers: one
+    /// caller deciding hundreds of thousands of edges or probes otherwise allocates a dozen
+    /// strings per decision, a third of the cost of deciding.
+    pub fn reuse_for_principal(
+        &mut self,
+        principal: &PrincipalId,
+        principal_text: &str,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        context: &Context,
+    ) {
+        fn set(buffer: &mut String, text: &str) {
+            buffer.clear();
+            buffer.push_str(text);
+        }
+        let account = resource_account
+            .or_else(|| {
+                Arn::parse(resource)
+                    .map(|a| a.account)
+                    .filter(|a| !a.is_empty())
+            })
+            .or_else(|| principal.account());
+        self.principal.assign_from(principal);
+        set(&mut self.principal_text, principal_text);
+        set(&mut self.action, action);
+        set(&mut self.action_lower, action);
+        self.action_lower.make_ascii_lowercase();
+        set(&mut self.resource, resource);
+        match (&mut self.resource_account, account) {
+            (Some(buffer), Some(a)) => set(buffer, a),
+            (slot, a) => *slot = a.map(str::to_string),
+        }
+        self.context.clone_from(context);
+        self.has_permission_boundary = false;
+        self.fill_default_keys();
+    }
+
     /// Whether caller and resource are in the same account.
     pub fn is_same_account(&self) -> bool {
         match (self.principal.account(), &self.resource_account) {
@@ -358,6 +397,82 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn same(a: &Request, b: &Request) -> bool {
+        a.principal == b.principal
+            && a.principal_text == b.principal_text
+            && a.action == b.action
+            && a.action_lower == b.action_lower
+            && a.resource == b.resource
+            && a.resource_account == b.resource_account
+            && a.context == b.context
+            && a.has_permission_boundary == b.has_permission_boundary
+    }
+
+    /// A reused request is exactly a fresh one, whatever it was before: every kind of
+    /// principal after every other, resource accounts given, read from the ARN or defaulted.
+    #[test]
+    fn reused_requests_are_fresh_requests() {
+        let callers = [
+            "arn:aws:iam::111111111111:user/alice",
+            "arn:aws:iam::111111111111:role/path/deploy",
+            "arn:aws:sts::222222222222:assumed-role/ops/session-1",
+            "arn:aws:iam::333333333333:root",
+            "arn:aws:sts::111111111111:federated-user/bob",
+            "lambda.amazonaws.com",
+            "cognito-identity.amazonaws.com",
+            "arn:aws:iam::111111111111:saml-provider/okta",
+            "anonymous",
+        ];
+        let mut tagged = Context::partial();
+        tagged.insert("aws:PrincipalTag/team", ContextValue::Single("red".into()));
+        tagged.insert(
+            "aws:ResourceAccount",
+            ContextValue::Single("999999999999".into()),
+        );
+        let contexts = [Context::new(), Context::partial(), tagged];
+        let targets: [(&str, &str, Option<&str>); 4] = [
+            (
+                "sts:AssumeRole",
+                "arn:aws:iam::444444444444:role/target",
+                None,
+            ),
+            ("s3:GetObject", "arn:aws:s3:::bucket/key", None),
+            (
+                "S3:PutObject",
+                "arn:aws:s3:::bucket/key",
+                Some("555555555555"),
+            ),
+            ("iam:CreateUser", "*", None),
+        ];
+        let mut reused: Option<Request> = None;
+        for caller in callers {
+            let id = PrincipalId::parse(caller).unwrap();
+            for context in &contexts {
+                for (action, resource, account) in targets {
+                    let fresh = Request::for_principal(
+                        id.clone(),
+                        caller,
+                        action,
+                        resource,
+                        account,
+                        context.clone(),
+                    );
+                    match &mut reused {
+                        Some(r) => {
+                            r.has_permission_boundary = true;
+                            r.reuse_for_principal(&id, caller, action, resource, account, context);
+                            assert!(
+                                same(r, &fresh),
+                                "{caller} {action} {resource}:\n{r:?}\n{fresh:?}"
+                            );
+                        }
+                        None => reused = Some(fresh),
+                    }
+                }
+            }
+        }
+    }
 
     /// Well-known keys are stored without copying, but keep the spelling they were given.
     #[test]
