@@ -929,6 +929,24 @@ struct AccountRcps<'s> {
 }
 
 /// All edges into one role.
+/// The actions that assume a role.
+const ASSUME_ACTIONS: [&str; 3] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+];
+
+/// An action in lower case, without allocating for those of [`ASSUME_ACTIONS`] (asked for
+/// every decision).
+fn lower_case(action: &str) -> std::borrow::Cow<'static, str> {
+    match action {
+        "sts:AssumeRole" => "sts:assumerole".into(),
+        "sts:AssumeRoleWithSAML" => "sts:assumerolewithsaml".into(),
+        "sts:AssumeRoleWithWebIdentity" => "sts:assumerolewithwebidentity".into(),
+        other => other.to_ascii_lowercase().into(),
+    }
+}
+
 fn edges_into(
     snap: &Snapshot,
     prepared: &PreparedPrincipals<'_>,
@@ -955,9 +973,7 @@ fn edges_into(
             return None;
         }
         let cross = !matches!(p, PrincipalRef::Role { account, .. } | PrincipalRef::User { account, .. } if account == ai);
-        if (needs_identity || cross)
-            && !caller.identity_may_cover(&action.to_ascii_lowercase(), &role.arn)
-        {
+        if (needs_identity || cross) && !caller.identity_may_cover(&lower_case(action), &role.arn) {
             return None;
         }
         let (kind, cond) = caller.decide(
@@ -1009,30 +1025,25 @@ fn edges_into(
         let Some(clause) = &st.principal else {
             continue;
         };
-        let actions = [
-            "sts:AssumeRole",
-            "sts:AssumeRoleWithSAML",
-            "sts:AssumeRoleWithWebIdentity",
-        ];
-        let allowed: Vec<&str> = actions
+        let allowed: Vec<&str> = ASSUME_ACTIONS
             .iter()
             .copied()
-            .filter(|a| {
-                trustgate_policy::eval::statement_action_matches(st, &a.to_ascii_lowercase())
-            })
+            .filter(|a| trustgate_policy::eval::statement_action_matches(st, &lower_case(a)))
             .collect();
         if allowed.is_empty() {
             continue;
         }
-        let principals: Vec<trustgate_policy::Principal> = if clause.negated {
-            vec![trustgate_policy::Principal {
+        let everyone;
+        let principals: &[trustgate_policy::Principal] = if clause.negated {
+            everyone = [trustgate_policy::Principal {
                 kind: PrincipalKind::Everyone,
                 value: "*".into(),
-            }]
+            }];
+            &everyone
         } else {
-            clause.principals.clone()
+            &clause.principals
         };
-        for p in &principals {
+        for p in principals {
             if p.is_wildcard() {
                 if allowed.contains(&"sts:AssumeRole") {
                     external_edge(
