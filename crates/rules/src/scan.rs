@@ -372,12 +372,14 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
                 })
         })
         .collect();
-    let findings: Vec<Finding> = rules
+    // Each rule's findings sorted as soon as it is done (see ScanOutput::finish_rules).
+    let per_rule: Vec<Vec<Finding>> = rules
         .par_iter()
-        .flat_map_iter(|r| {
+        .map(|r| {
             let mut out = Vec::new();
             let started = std::time::Instant::now();
             r.check(&cx, &mut out);
+            crate::finding::sort_rule_findings(&mut out);
             if timings {
                 eprintln!(
                     "trustgate:   rule {}: {:.3}s, {} findings",
@@ -397,7 +399,6 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         );
     }
     let mut output = ScanOutput {
-        findings,
         warnings,
         ..Default::default()
     };
@@ -409,7 +410,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         // A command that exits next: the OS takes the memory back at once, where freeing
         // millions of small allocations one by one takes a while.
         std::mem::forget((views, principals, summarizer));
-        output.finish();
+        output.finish_rules(per_rule);
     } else {
         // Free the per-scan caches on one core while the findings are sorted on the other.
         rayon::join(
@@ -418,7 +419,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
                 drop(principals);
                 drop(summarizer);
             },
-            || output.finish(),
+            || output.finish_rules(per_rule),
         );
     }
     phase("findings sorted");
