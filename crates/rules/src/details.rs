@@ -9,32 +9,33 @@
 
 use std::fmt;
 
-use serde::de::{MapAccess, Visitor};
+use std::borrow::Cow;
+
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-/// Facts by key, in key order (as a `serde_json::Map` orders them).
+/// Facts by key, in key order (as a `serde_json::Map` orders them), each value as compact
+/// JSON text written by serde_json.
 #[derive(Clone, Default)]
-pub struct Details(Vec<(Box<str>, Box<RawValue>)>);
+pub struct Details(Vec<(Box<str>, Box<str>)>);
 
 impl Details {
     /// Sets `key` to `value` (replacing an earlier value of the same key). A value that
     /// cannot be serialized (a map with non-string keys, say) is recorded as `null`.
     pub fn insert(&mut self, key: &str, value: impl Serialize) {
-        // Objects go through a `Value` so that their keys come out sorted, as they always
-        // have (the tree is dropped at once; only the text is kept). Anything without an
-        // object in it — strings, numbers, lists of them, most facts — is written directly:
-        // the same text, without building the tree.
+        // Objects come out with their keys sorted, as through a `Value` (which they always
+        // went through). Text written directly is kept when it is already so — anything
+        // without an object in it, and structs whose fields are declared in key order, such
+        // as paths — and only other objects take the round trip through a tree.
         let text = match serde_json::to_string(&value) {
-            Ok(direct) if !direct.as_bytes().contains(&b'{') => direct,
+            Ok(direct) if !direct.as_bytes().contains(&b'{') || keys_in_order(&direct) => direct,
             _ => serde_json::to_value(&value)
                 .and_then(|v| serde_json::to_string(&v))
                 .unwrap_or_else(|_| "null".to_string()),
         };
-        // serde_json wrote it, so it is valid JSON.
-        let raw = RawValue::from_string(text).unwrap_or_else(|_| null());
+        let raw = text.into_boxed_str();
         match self.0.binary_search_by(|(k, _)| (**k).cmp(key)) {
             Ok(i) => self.0[i].1 = raw,
             Err(i) => self.0.insert(i, (key.into(), raw)),
@@ -44,18 +45,18 @@ impl Details {
     /// The value of `key`, parsed.
     pub fn get(&self, key: &str) -> Option<Value> {
         let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
-        serde_json::from_str(self.0[i].1.get()).ok()
+        serde_json::from_str(&self.0[i].1).ok()
     }
 
     /// The JSON text of the value of `key`.
     pub fn raw(&self, key: &str) -> Option<&str> {
         let i = self.0.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
-        Some(self.0[i].1.get())
+        Some(&self.0[i].1)
     }
 
     /// Keys and JSON texts, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (&**k, v.get()))
+        self.0.iter().map(|(k, v)| (&**k, &**v))
     }
 
     /// Every fact parsed, for consumers that rearrange them (SARIF property bags).
@@ -63,7 +64,7 @@ impl Details {
         self.0
             .iter()
             .map(|(k, v)| {
-                let value = serde_json::from_str(v.get()).unwrap_or(Value::Null);
+                let value = serde_json::from_str(v).unwrap_or(Value::Null);
                 (k.to_string(), value)
             })
             .collect()
@@ -78,8 +79,81 @@ impl Details {
     }
 }
 
-fn null() -> Box<RawValue> {
-    RawValue::from_string("null".to_string()).expect("null is JSON")
+/// Whether every object in a JSON text has its keys in strictly increasing order, so that a
+/// round trip through a `Value` (whose maps sort their keys, the last of equal keys winning)
+/// would give back the same text. Read without building anything.
+fn keys_in_order(text: &str) -> bool {
+    /// Checks one value, failing on the first object out of order.
+    struct Ordered;
+    /// An object key, borrowed from the text unless it has escapes.
+    struct Key<'de>(Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a key")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(v)))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(v.to_string())))
+                }
+            }
+            d.deserialize_str(KeyVisitor)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Ordered {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct OrderedVisitor;
+            impl<'de> Visitor<'de> for OrderedVisitor {
+                type Value = Ordered;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("JSON")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
+                    let mut previous: Option<Key<'de>> = None;
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        if previous.as_ref().is_some_and(|p| p.0 >= key.0) {
+                            return Err(serde::de::Error::custom("keys out of order"));
+                        }
+                        map.next_value::<Ordered>()?;
+                        previous = Some(key);
+                    }
+                    Ok(Ordered)
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
+                    while seq.next_element::<Ordered>()?.is_some() {}
+                    Ok(Ordered)
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<Ordered, E> {
+                    Ok(Ordered)
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<Ordered, E> {
+                    Ok(Ordered)
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<Ordered, E> {
+                    Ok(Ordered)
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<Ordered, E> {
+                    Ok(Ordered)
+                }
+                fn visit_str<E>(self, _: &str) -> Result<Ordered, E> {
+                    Ok(Ordered)
+                }
+                fn visit_unit<E>(self) -> Result<Ordered, E> {
+                    Ok(Ordered)
+                }
+            }
+            d.deserialize_any(OrderedVisitor)
+        }
+    }
+
+    serde_json::from_str::<Ordered>(text).is_ok()
 }
 
 impl PartialEq for Details {
@@ -89,24 +163,24 @@ impl PartialEq for Details {
                 .0
                 .iter()
                 .zip(&other.0)
-                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+                .all(|((ka, va), (kb, vb))| ka == kb && va == vb)
     }
 }
 
 impl fmt::Debug for Details {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .entries(self.0.iter().map(|(k, v)| (k, &**v)))
             .finish()
     }
 }
 
 /// One value's text streamed into whatever serializer writes the finding.
-struct Transcoded<'a>(&'a RawValue);
+struct Transcoded<'a>(&'a str);
 
 impl Serialize for Transcoded<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut de = serde_json::Deserializer::from_str(self.0.get());
+        let mut de = serde_json::Deserializer::from_str(self.0);
         serde_transcode::transcode(&mut de, serializer)
     }
 }
@@ -150,6 +224,52 @@ mod tests {
     struct OutOfOrder {
         to: &'static str,
         from: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct InOrder {
+        alpha: Vec<OutOfOrder>,
+        beta: Option<u8>,
+        gamma: std::collections::BTreeMap<&'static str, i32>,
+    }
+
+    #[test]
+    fn keys_in_order_reads_every_level() {
+        assert!(keys_in_order(
+            r#"{"a":1,"b":{"x":[{"m":1,"n":2}],"y":null}}"#
+        ));
+        assert!(keys_in_order(r#"[{"a":"{"},"b",{}]"#));
+        assert!(!keys_in_order(r#"{"b":1,"a":2}"#));
+        assert!(
+            !keys_in_order(r#"{"a":1,"a":2}"#),
+            "a repeated key is not kept as is"
+        );
+        assert!(!keys_in_order(r#"[{"a":[{"z":1,"y":2}]}]"#));
+        // Escaped keys are compared as the text they stand for.
+        assert!(keys_in_order(r#"{"A":1,"B":2}"#));
+        assert!(!keys_in_order(r#"{"b":1,"a":2}"#));
+    }
+
+    /// Objects written directly (fields in key order) or through a `Value` give the same text.
+    #[test]
+    fn direct_objects_match_the_value_round_trip() {
+        let nested = InOrder {
+            alpha: vec![OutOfOrder { to: "b", from: "a" }],
+            beta: None,
+            gamma: [("k\"ey", 1), ("a", 2)].into_iter().collect(),
+        };
+        let sorted = InOrder {
+            alpha: Vec::new(),
+            beta: Some(1),
+            gamma: [("x", 1)].into_iter().collect(),
+        };
+        for value in [&nested, &sorted] {
+            let mut details = Details::default();
+            details.insert("v", value);
+            let through_value =
+                serde_json::to_string(&serde_json::to_value(value).unwrap()).unwrap();
+            assert_eq!(details.raw("v"), Some(through_value.as_str()));
+        }
     }
 
     #[test]
