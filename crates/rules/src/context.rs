@@ -4,6 +4,7 @@
 //! parsed, scopes classified, permissions summarized) once, in parallel, and every rule reads
 //! them. That keeps each rule small and the whole scan linear in the size of the snapshot.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use trustgate_policy::Policy;
@@ -84,9 +85,9 @@ pub struct RoleView<'a> {
     /// and no CloudTrail) only `admin_equivalent` and `admin_reason` are filled: the rules
     /// read nothing else.
     pub permissions: std::sync::Arc<PermissionSummary>,
-    /// The role's identity-based policies (label, document) — unknown ones are omitted here
-    /// and listed in `permissions.unknown_policies`.
-    pub identity_policies: Vec<(String, &'a Policy)>,
+    /// The role's identity-based policies (label, document) — unknown ones are omitted. A
+    /// label is the managed policy's ARN (borrowed) or `inline:NAME`.
+    pub identity_policies: Vec<(Cow<'a, str>, &'a Policy)>,
     pub permission_boundary: Option<&'a str>,
     pub tags: &'a BTreeMap<String, String>,
     pub create_date: Option<&'a str>,
@@ -109,7 +110,8 @@ pub struct PrincipalView<'a> {
     pub arn: &'a str,
     pub account: &'a str,
     pub kind: &'static str,
-    pub policies: Vec<(String, &'a Policy)>,
+    /// As [`RoleView::identity_policies`].
+    pub policies: Vec<(Cow<'a, str>, &'a Policy)>,
 }
 
 /// A resource-based policy (S3, KMS, SQS, …).

@@ -1,6 +1,8 @@
 //! A whole scan: build the views once (in parallel), the registry from them, then run every
 //! rule over them.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use trustgate_access::{AccessGraph, Summarizer};
 use trustgate_model::{document_address, PolicyRef, PrincipalRef, Snapshot};
@@ -21,15 +23,21 @@ pub struct Analysis {
     pub graph: AccessGraph,
 }
 
+/// A principal's known policies, labelled `inline:NAME` or by ARN (borrowed).
 fn known_policies<'s>(
-    inline: impl Iterator<Item = (String, &'s Policy)>,
+    inline: &'s [trustgate_model::NamedPolicy],
     attached: &'s [PolicyRef],
-) -> Vec<(String, &'s Policy)> {
-    let mut out: Vec<(String, &'s Policy)> = inline.collect();
+) -> Vec<(Cow<'s, str>, &'s Policy)> {
+    let mut out = Vec::with_capacity(inline.len() + attached.len());
+    out.extend(
+        inline
+            .iter()
+            .map(|p| (Cow::Owned(format!("inline:{}", p.name)), &p.document)),
+    );
     out.extend(
         attached
             .iter()
-            .filter_map(|r| r.document().map(|d| (r.arn().to_string(), d))),
+            .filter_map(|r| r.document().map(|d| (Cow::Borrowed(r.arn()), d))),
     );
     out
 }
@@ -112,12 +120,7 @@ fn views_of<'s>(
                         summarizer.summarize_admin(p)
                     })
                 },
-                identity_policies: known_policies(
-                    role.inline_policies
-                        .iter()
-                        .map(|p| (format!("inline:{}", p.name), &p.document)),
-                    &role.attached_policies,
-                ),
+                identity_policies: known_policies(&role.inline_policies, &role.attached_policies),
                 permission_boundary: role.permission_boundary.as_ref().map(|b| b.arn()),
                 tags: &role.tags,
                 create_date: role.create_date.as_deref(),
@@ -301,34 +304,19 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
                 arn: &u.arn,
                 account: &acct.id,
                 kind: "user",
-                policies: known_policies(
-                    u.inline_policies
-                        .iter()
-                        .map(|p| (format!("inline:{}", p.name), &p.document)),
-                    &u.attached_policies,
-                ),
+                policies: known_policies(&u.inline_policies, &u.attached_policies),
             });
             let groups = acct.groups.iter().map(|g| PrincipalView {
                 arn: &g.arn,
                 account: &acct.id,
                 kind: "group",
-                policies: known_policies(
-                    g.inline_policies
-                        .iter()
-                        .map(|p| (format!("inline:{}", p.name), &p.document)),
-                    &g.attached_policies,
-                ),
+                policies: known_policies(&g.inline_policies, &g.attached_policies),
             });
             let roles = acct.roles.iter().map(|r| PrincipalView {
                 arn: &r.arn,
                 account: &acct.id,
                 kind: "role",
-                policies: known_policies(
-                    r.inline_policies
-                        .iter()
-                        .map(|p| (format!("inline:{}", p.name), &p.document)),
-                    &r.attached_policies,
-                ),
+                policies: known_policies(&r.inline_policies, &r.attached_policies),
             });
             users.chain(groups).chain(roles)
         })

@@ -89,7 +89,7 @@ impl Fixture {
                 .identity
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (format!("inline:p{i}"), p))
+                .map(|(i, p)| (format!("inline:p{i}").into(), p))
                 .collect(),
             permission_boundary: self.boundary.as_deref(),
             tags: &self.tags,
@@ -105,7 +105,7 @@ impl Fixture {
                 arn,
                 account: ROLE_ACCOUNT,
                 kind: "user",
-                policies: vec![("inline:policy".to_string(), p)],
+                policies: vec![("inline:policy".into(), p)],
             })
             .collect();
         let cx = ScanContext {
