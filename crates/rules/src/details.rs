@@ -79,6 +79,92 @@ impl Details {
     }
 }
 
+/// A path as a finding's fact: the same JSON a `Value` of the path holds (every object's keys
+/// in order), written directly — two rules attach a path to tens of thousands of findings.
+pub struct PathFact<'a>(pub &'a trustgate_access::Path);
+
+impl Serialize for PathFact<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut map = serializer.serialize_map(Some(7))?;
+        map.serialize_entry("chainedAssumptions", &p.chained_assumptions)?;
+        map.serialize_entry("endsAdmin", &p.ends_admin)?;
+        map.serialize_entry("from", &p.from)?;
+        map.serialize_entry("hops", &HopsFact(&p.hops))?;
+        map.serialize_entry("sessionCapSeconds", &p.session_cap_seconds)?;
+        map.serialize_entry("sessionCappedByChaining", &p.session_capped_by_chaining)?;
+        map.serialize_entry("to", &p.to)?;
+        map.end()
+    }
+}
+
+struct HopsFact<'a>(&'a [trustgate_access::Hop]);
+
+impl Serialize for HopsFact<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|h| {
+            struct Hop<'a>(&'a trustgate_access::Hop);
+            impl Serialize for Hop<'_> {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    let h = self.0;
+                    let mut map = serializer.serialize_map(Some(5))?;
+                    map.serialize_entry("action", &h.action)?;
+                    let conditions = h
+                        .conditions
+                        .iter()
+                        .map(|clause| clause.iter().map(LiteralFact).collect::<Vec<_>>());
+                    map.serialize_entry("conditions", &conditions.collect::<Vec<_>>())?;
+                    map.serialize_entry("decision", &h.decision)?;
+                    map.serialize_entry("from", &h.from)?;
+                    map.serialize_entry("to", &h.to)?;
+                    map.end()
+                }
+            }
+            Hop(h)
+        }))
+    }
+}
+
+struct LiteralFact<'a>(&'a trustgate_policy::Literal);
+
+impl Serialize for LiteralFact<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use trustgate_policy::Atom;
+        struct AtomFact<'a>(&'a Atom);
+        impl Serialize for AtomFact<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                match self.0 {
+                    Atom::Condition {
+                        operator,
+                        key,
+                        values,
+                    } => {
+                        map.serialize_entry("key", key)?;
+                        map.serialize_entry("operator", operator)?;
+                        map.serialize_entry("type", "condition")?;
+                        map.serialize_entry("values", values)?;
+                    }
+                    Atom::Resource { pattern, resource } => {
+                        map.serialize_entry("pattern", pattern)?;
+                        map.serialize_entry("resource", resource)?;
+                        map.serialize_entry("type", "resource")?;
+                    }
+                    Atom::Assumption { description } => {
+                        map.serialize_entry("description", description)?;
+                        map.serialize_entry("type", "assumption")?;
+                    }
+                }
+                map.end()
+            }
+        }
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("atom", &AtomFact(&self.0.atom))?;
+        map.serialize_entry("negated", &self.0.negated)?;
+        map.end()
+    }
+}
+
 /// Whether every object in a JSON text has its keys in strictly increasing order, so that a
 /// round trip through a `Value` (whose maps sort their keys, the last of equal keys winning)
 /// would give back the same text. Read without building anything.
@@ -231,6 +317,73 @@ mod tests {
         alpha: Vec<OutOfOrder>,
         beta: Option<u8>,
         gamma: std::collections::BTreeMap<&'static str, i32>,
+    }
+
+    /// A path fact is the path as a `Value` holds it, with conditions of every kind.
+    #[test]
+    fn path_facts_are_the_path_through_a_value() {
+        use std::sync::Arc;
+        use trustgate_policy::{Atom, Literal};
+        let literal = |negated, atom| Literal {
+            negated,
+            atom: Arc::new(atom),
+        };
+        let hop = |from: &str, to: &str, conditions| trustgate_access::Hop {
+            from: from.into(),
+            to: to.into(),
+            action: "sts:AssumeRole".into(),
+            decision: "Conditional",
+            conditions,
+        };
+        let path = trustgate_access::Path {
+            from: "arn:aws:iam::111111111111:root".into(),
+            to: "arn:aws:iam::222222222222:role/admin".into(),
+            hops: vec![
+                hop(
+                    "arn:aws:iam::111111111111:root",
+                    "arn:aws:iam::222222222222:role/mid",
+                    vec![
+                        vec![literal(
+                            false,
+                            Atom::Condition {
+                                operator: "StringEquals".into(),
+                                key: "sts:ExternalId".into(),
+                                values: vec!["x".into(), "y\"z".into()],
+                            },
+                        )],
+                        vec![
+                            literal(
+                                true,
+                                Atom::Resource {
+                                    pattern: "arn:aws:s3:::b/${aws:username}".into(),
+                                    resource: "arn:aws:s3:::b/k".into(),
+                                },
+                            ),
+                            literal(
+                                false,
+                                Atom::Assumption {
+                                    description: "identity policies of 111111111111".into(),
+                                },
+                            ),
+                        ],
+                    ],
+                ),
+                hop(
+                    "arn:aws:iam::222222222222:role/mid",
+                    "arn:aws:iam::222222222222:role/admin",
+                    Vec::new(),
+                ),
+            ],
+            session_cap_seconds: 3600,
+            session_capped_by_chaining: true,
+            chained_assumptions: 1,
+            ends_admin: true,
+            edge_ids: Vec::new(),
+        };
+        let mut details = Details::default();
+        details.insert("path", PathFact(&path));
+        let through_value = serde_json::to_string(&serde_json::to_value(&path).unwrap()).unwrap();
+        assert_eq!(details.raw("path"), Some(through_value.as_str()));
     }
 
     #[test]

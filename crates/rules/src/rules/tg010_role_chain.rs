@@ -60,7 +60,7 @@ impl RoleChain {
                     "",
                     message,
                 )
-                .with("path", &path)
+                .with("path", crate::details::PathFact(&path))
                 .with("maxSessionSeconds", max)
                 .with("adminEquivalent", node.admin),
             );

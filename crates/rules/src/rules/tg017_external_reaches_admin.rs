@@ -39,7 +39,7 @@ impl ExternalReachesAdmin {
                     ),
                 )
                 .with("from", &path.from)
-                .with("path", &path),
+                .with("path", crate::details::PathFact(&path)),
             );
         }
     }
