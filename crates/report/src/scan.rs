@@ -22,14 +22,7 @@ const GAP: &str = "  ";
 /// Findings in the order people read them: most severe first, then rule, account, resource.
 pub(crate) fn sorted(out: &ScanOutput) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = out.findings.iter().collect();
-    v.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.account.cmp(&b.account))
-            .then_with(|| a.resource.cmp(&b.resource))
-            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
+    v.sort_by(|a, b| trustgate_rules::finding::report_order(a, b));
     v
 }
 

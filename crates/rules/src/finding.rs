@@ -148,7 +148,7 @@ pub struct ScanOutput {
 }
 
 /// The order of findings in every output: severity first, then rule, account, resource.
-fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
     b.severity
         .cmp(&a.severity)
         .then_with(|| a.rule.cmp(&b.rule))
