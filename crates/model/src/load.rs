@@ -450,13 +450,31 @@ fn tags(raw: Vec<raw::RawTag>) -> BTreeMap<String, String> {
     raw.into_iter().map(|t| (t.key, t.value)).collect()
 }
 
-fn inline(raw: Vec<raw::RawInline>) -> Vec<NamedPolicy> {
+/// Compiles a principal's inline policies; `list` names the principal's place in the file
+/// (`RoleDetailList[7].RolePolicyList`) for errors.
+fn inline(
+    file: &Path,
+    bytes: &[u8],
+    raw: Vec<raw::RawInline<'_>>,
+    list: impl Fn() -> String,
+) -> Result<Vec<NamedPolicy>, LoadError> {
     raw.into_iter()
-        .map(|p| NamedPolicy {
-            name: p.policy_name,
-            document: p.policy_document,
+        .enumerate()
+        .map(|(i, p)| {
+            let document = parse_document(file, bytes, p.policy_document, || {
+                format!("{}[{i}].PolicyDocument", list())
+            })?;
+            Ok(NamedPolicy {
+                name: p.policy_name,
+                document,
+            })
         })
         .collect()
+}
+
+/// The first error in file order, or every item.
+fn in_order<T>(results: Vec<Result<T, LoadError>>) -> Result<Vec<T>, LoadError> {
+    results.into_iter().collect()
 }
 
 /// Parses a policy document kept raw inside `bytes` (the whole file), placing any error in the
@@ -490,40 +508,48 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
     let details: raw::AuthorizationDetails =
         from_slice_with_path(&bytes).map_err(|e| LoadError::parse(file, e))?;
 
+    // Documents are compiled after the file is read, in parallel: across the policies and
+    // roles of one file too, so that one account of thousands of roles uses every core.
+    let parsed: Vec<Result<Option<(String, Arc<ManagedPolicy>)>, LoadError>> = details
+        .policies
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(16)
+        .map(|(pi, p)| {
+            let default = p.policy_version_list.iter().enumerate().find(|(_, v)| {
+                v.is_default_version
+                    || (p.default_version_id.is_some() && v.version_id == p.default_version_id)
+            });
+            let Some((vi, Some(doc))) = default.map(|(vi, v)| (vi, v.document)) else {
+                return Ok(None); // no default version document: left unresolved (reported as unknown)
+            };
+            let aws_managed = p.arn.starts_with("arn:aws:iam::aws:policy/");
+            if aws_managed {
+                if let Some(shared) = interner.aws_managed(&p.arn, doc.get()) {
+                    return Ok(Some((p.arn, shared)));
+                }
+            }
+            let document = parse_document(file, &bytes, doc, || {
+                format!("Policies[{pi}].PolicyVersionList[{vi}].Document")
+            })?;
+            let policy = ManagedPolicy {
+                arn: p.arn.clone(),
+                name: p.policy_name,
+                document: Arc::new(document),
+                aws_managed,
+            };
+            let policy = if aws_managed {
+                interner.add_aws_managed(doc.get(), policy)
+            } else {
+                Arc::new(policy)
+            };
+            Ok(Some((p.arn, policy)))
+        })
+        .collect();
     // Looked up for every attachment of the file: a fast hash here, the public map at the end.
     let mut managed: foldhash::HashMap<String, Arc<ManagedPolicy>> = Default::default();
-    managed.reserve(details.policies.len());
-    for (pi, p) in details.policies.into_iter().enumerate() {
-        let default = p.policy_version_list.iter().enumerate().find(|(_, v)| {
-            v.is_default_version
-                || (p.default_version_id.is_some() && v.version_id == p.default_version_id)
-        });
-        let Some((vi, Some(doc))) = default.map(|(vi, v)| (vi, v.document)) else {
-            continue; // no default version document: left unresolved (reported as unknown)
-        };
-        let aws_managed = p.arn.starts_with("arn:aws:iam::aws:policy/");
-        if aws_managed {
-            if let Some(shared) = interner.aws_managed(&p.arn, doc.get()) {
-                managed.insert(p.arn, shared);
-                continue;
-            }
-        }
-        let document = parse_document(file, &bytes, doc, || {
-            format!("Policies[{pi}].PolicyVersionList[{vi}].Document")
-        })?;
-        let policy = ManagedPolicy {
-            arn: p.arn.clone(),
-            name: p.policy_name,
-            document: Arc::new(document),
-            aws_managed,
-        };
-        let policy = if aws_managed {
-            interner.add_aws_managed(doc.get(), policy)
-        } else {
-            Arc::new(policy)
-        };
-        managed.insert(p.arn, policy);
-    }
+    managed.reserve(parsed.len());
+    managed.extend(in_order(parsed)?.into_iter().flatten());
     let resolve = |arn: String| match managed.get(&arn) {
         Some(p) => PolicyRef::Known(p.clone()),
         None => PolicyRef::Unknown { arn },
@@ -533,47 +559,58 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
     };
     let boundary = |b: Option<raw::RawBoundary>| b.map(|b| resolve(b.permissions_boundary_arn));
 
-    let mut roles = Vec::with_capacity(details.role_detail_list.len());
-    for (ri, r) in details.role_detail_list.into_iter().enumerate() {
-        let doc = r.assume_role_policy_document;
-        let trust_policy = interner.trust(doc.get(), || {
-            parse_document(file, &bytes, doc, || {
-                format!("RoleDetailList[{ri}].AssumeRolePolicyDocument")
-            })
-        })?;
-        let last = r.role_last_used.unwrap_or_default();
-        roles.push(Role {
-            attached_policies: attached(r.attached_managed_policies),
-            permission_boundary: boundary(r.permissions_boundary),
-            inline_policies: inline(r.role_policy_list),
-            tags: tags(r.tags),
-            instance_profiles: r
-                .instance_profile_list
-                .into_iter()
-                .map(|p| InstanceProfile {
-                    name: p.instance_profile_name,
-                    id: p.instance_profile_id,
-                    arn: p.arn,
-                    path: p.path,
+    let roles: Vec<Result<Role, LoadError>> = details
+        .role_detail_list
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(32)
+        .map(|(ri, r)| {
+            let doc = r.assume_role_policy_document;
+            let trust_policy = interner.trust(doc.get(), || {
+                parse_document(file, &bytes, doc, || {
+                    format!("RoleDetailList[{ri}].AssumeRolePolicyDocument")
                 })
-                .collect(),
-            arn: r.arn,
-            name: r.role_name,
-            path: r.path,
-            role_id: r.role_id,
-            create_date: r.create_date,
-            trust_policy,
-            last_used: last.last_used_date,
-            last_used_region: last.region,
-            max_session_duration: r.max_session_duration,
-        });
-    }
+            })?;
+            let inline_policies = inline(file, &bytes, r.role_policy_list, || {
+                format!("RoleDetailList[{ri}].RolePolicyList")
+            })?;
+            let last = r.role_last_used.unwrap_or_default();
+            Ok(Role {
+                attached_policies: attached(r.attached_managed_policies),
+                permission_boundary: boundary(r.permissions_boundary),
+                inline_policies,
+                tags: tags(r.tags),
+                instance_profiles: r
+                    .instance_profile_list
+                    .into_iter()
+                    .map(|p| InstanceProfile {
+                        name: p.instance_profile_name,
+                        id: p.instance_profile_id,
+                        arn: p.arn,
+                        path: p.path,
+                    })
+                    .collect(),
+                arn: r.arn,
+                name: r.role_name,
+                path: r.path,
+                role_id: r.role_id,
+                create_date: r.create_date,
+                trust_policy,
+                last_used: last.last_used_date,
+                last_used_region: last.region,
+                max_session_duration: r.max_session_duration,
+            })
+        })
+        .collect();
+    let roles = in_order(roles)?;
     let mut users = Vec::with_capacity(details.user_detail_list.len());
-    for u in details.user_detail_list {
+    for (ui, u) in details.user_detail_list.into_iter().enumerate() {
         users.push(User {
             attached_policies: attached(u.attached_managed_policies),
             permission_boundary: boundary(u.permissions_boundary),
-            inline_policies: inline(u.user_policy_list),
+            inline_policies: inline(file, &bytes, u.user_policy_list, || {
+                format!("UserDetailList[{ui}].UserPolicyList")
+            })?,
             tags: tags(u.tags),
             arn: u.arn,
             name: u.user_name,
@@ -584,10 +621,12 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
         });
     }
     let mut groups = Vec::with_capacity(details.group_detail_list.len());
-    for g in details.group_detail_list {
+    for (gi, g) in details.group_detail_list.into_iter().enumerate() {
         groups.push(Group {
             attached_policies: attached(g.attached_managed_policies),
-            inline_policies: inline(g.group_policy_list),
+            inline_policies: inline(file, &bytes, g.group_policy_list, || {
+                format!("GroupDetailList[{gi}].GroupPolicyList")
+            })?,
             arn: g.arn,
             name: g.group_name,
             path: g.path,

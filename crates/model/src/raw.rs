@@ -9,21 +9,24 @@ use trustgate_policy::Policy;
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AuthorizationDetails<'a> {
-    #[serde(default)]
-    pub user_detail_list: Vec<RawUser>,
-    #[serde(default)]
-    pub group_detail_list: Vec<RawGroup>,
+    #[serde(default, borrow)]
+    pub user_detail_list: Vec<RawUser<'a>>,
+    #[serde(default, borrow)]
+    pub group_detail_list: Vec<RawGroup<'a>>,
     #[serde(default, borrow)]
     pub role_detail_list: Vec<RawRole<'a>>,
     #[serde(default, borrow)]
     pub policies: Vec<RawManagedPolicy<'a>>,
 }
 
+/// An inline policy; its document is kept raw and compiled afterwards, roles in parallel
+/// (one account of thousands of roles is then not one core's work).
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RawInline {
+pub struct RawInline<'a> {
     pub policy_name: String,
-    pub policy_document: Policy,
+    #[serde(borrow)]
+    pub policy_document: &'a RawValue,
 }
 
 #[derive(Deserialize)]
@@ -72,8 +75,8 @@ pub struct RawRole<'a> {
     pub assume_role_policy_document: &'a RawValue,
     #[serde(default)]
     pub instance_profile_list: Vec<RawInstanceProfile>,
-    #[serde(default)]
-    pub role_policy_list: Vec<RawInline>,
+    #[serde(default, borrow)]
+    pub role_policy_list: Vec<RawInline<'a>>,
     #[serde(default)]
     pub attached_managed_policies: Vec<RawAttached>,
     #[serde(default)]
@@ -100,7 +103,7 @@ pub struct RawInstanceProfile {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RawUser {
+pub struct RawUser<'a> {
     #[serde(default)]
     pub path: String,
     pub user_name: String,
@@ -109,8 +112,8 @@ pub struct RawUser {
     pub arn: String,
     #[serde(default)]
     pub create_date: Option<String>,
-    #[serde(default)]
-    pub user_policy_list: Vec<RawInline>,
+    #[serde(default, borrow)]
+    pub user_policy_list: Vec<RawInline<'a>>,
     #[serde(default)]
     pub group_list: Vec<String>,
     #[serde(default)]
@@ -123,15 +126,15 @@ pub struct RawUser {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RawGroup {
+pub struct RawGroup<'a> {
     #[serde(default)]
     pub path: String,
     pub group_name: String,
     #[serde(default)]
     pub group_id: String,
     pub arn: String,
-    #[serde(default)]
-    pub group_policy_list: Vec<RawInline>,
+    #[serde(default, borrow)]
+    pub group_policy_list: Vec<RawInline<'a>>,
     #[serde(default)]
     pub attached_managed_policies: Vec<RawAttached>,
 }

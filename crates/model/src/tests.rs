@@ -608,6 +608,50 @@ fn errors_inside_managed_policy_documents_point_into_the_file() {
     }
 }
 
+/// Inline documents are compiled after the file is read (roles in parallel): an error still
+/// names its place in the file, and of several the first in the file is the one reported.
+#[test]
+fn errors_inside_inline_policies_point_into_the_file_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = |name: &str, effect: &str| {
+        format!(
+            r#"{{"RoleName":"{name}","Arn":"arn:aws:iam::111111111111:role/{name}",
+  "AssumeRolePolicyDocument":{{"Statement":[]}},
+  "RolePolicyList":[{{"PolicyName":"p","PolicyDocument":
+    {{"Statement":[{{"Effect":"{effect}","Action":"s3:*","Resource":"*"}}]}}}}]}}"#
+        )
+    };
+    let mut roles: Vec<String> = (0..200).map(|i| role(&format!("ok{i}"), "Allow")).collect();
+    roles[150] = role("late", "Deny!");
+    roles[120] = role("early", "Allw");
+    let text = format!(
+        "{{\"RoleDetailList\":[\n{}],\n\"UserDetailList\":[{{\"UserName\":\"u\",\"Arn\":\"arn:aws:iam::111111111111:user/u\",\"UserPolicyList\":[{{\"PolicyName\":\"q\",\"PolicyDocument\":{{\"Statement\":[{{\"Effect\":\"Nope\",\"Action\":\"*\",\"Resource\":\"*\"}}]}}}}]}}]}}",
+        roles.join(",\n")
+    );
+    write(dir.path(), "111111111111.json", &text);
+    let err = load(dir.path()).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("at RoleDetailList[120].RolePolicyList[0].PolicyDocument.Statement[0].Effect"),
+        "{msg}"
+    );
+    match &err {
+        LoadError::Parse { error, .. } => {
+            let line = text.lines().nth(error.line - 1).unwrap();
+            assert!(line.contains("Allw"), "{error:?}: {line}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // With the roles fixed, the user's inline policy is the one.
+    let fixed = text.replace("Allw", "Allow").replace("Deny!", "Deny");
+    write(dir.path(), "111111111111.json", &fixed);
+    let msg = load(dir.path()).unwrap_err().to_string();
+    assert!(
+        msg.contains("at UserDetailList[0].UserPolicyList[0].PolicyDocument.Statement[0].Effect"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn bad_json_gives_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
