@@ -502,6 +502,9 @@ fn parse_document(
     })
 }
 
+/// A managed policy by ARN.
+type Named = (String, Arc<ManagedPolicy>);
+
 /// Reads one authorization-details file.
 fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> {
     let bytes = fs::read(file).map_err(|e| LoadError::io(file, e))?;
@@ -510,7 +513,7 @@ fn load_account(file: &Path, interner: &Interner) -> Result<Account, LoadError> 
 
     // Documents are compiled after the file is read, in parallel: across the policies and
     // roles of one file too, so that one account of thousands of roles uses every core.
-    let parsed: Vec<Result<Option<(String, Arc<ManagedPolicy>)>, LoadError>> = details
+    let parsed: Vec<Result<Option<Named>, LoadError>> = details
         .policies
         .into_par_iter()
         .enumerate()
