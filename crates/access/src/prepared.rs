@@ -22,7 +22,9 @@ pub struct Prepared<'s> {
     pub principal: PrincipalRef,
     pub arn: &'s str,
     pub set: PolicySet<'s>,
-    pub context: Context,
+    snap: &'s Snapshot,
+    /// Built on first use (see [`Prepared::context`]).
+    context: std::sync::OnceLock<Context>,
     id: PrincipalId,
 }
 
@@ -44,17 +46,6 @@ impl<'s> Prepared<'s> {
             PrincipalRef::Group { .. } => return None,
         };
         let id = PrincipalId::parse(arn).ok()?;
-        // Fill in once the keys AWS sets for every request of this caller, so each request
-        // shares the context instead of copying it to add them.
-        let context = Request::for_principal(
-            id.clone(),
-            arn,
-            "sts:GetCallerIdentity",
-            "*",
-            None,
-            caller_context(snap, p),
-        )
-        .context;
         Some(Prepared {
             principal: p,
             arn,
@@ -62,8 +53,27 @@ impl<'s> Prepared<'s> {
                 Some(levels) => crate::sources::caller_set_with_scps(snap, p, levels.clone()),
                 None => caller_set(snap, p),
             },
-            context,
+            snap,
+            context: std::sync::OnceLock::new(),
             id,
+        })
+    }
+
+    /// The request context the snapshot knows for this caller, with the keys AWS sets for
+    /// every request of it filled in once, so that each request shares it instead of copying
+    /// it to add them. Built on first use: most principals are decided through another member
+    /// of their group (see [`crate::groups`]) and never need their own.
+    pub fn context(&self) -> &Context {
+        self.context.get_or_init(|| {
+            Request::for_principal(
+                self.id.clone(),
+                self.arn,
+                "sts:GetCallerIdentity",
+                "*",
+                None,
+                caller_context(self.snap, self.principal),
+            )
+            .context
         })
     }
 
@@ -75,7 +85,7 @@ impl<'s> Prepared<'s> {
             action,
             resource,
             resource_account,
-            self.context.clone(),
+            self.context().clone(),
         );
         req.has_permission_boundary = self.set.permission_boundary.is_some();
         req
@@ -101,7 +111,7 @@ impl<'s> Prepared<'s> {
                         action,
                         resource,
                         resource_account,
-                        &self.context,
+                        self.context(),
                     );
                     req.has_permission_boundary = self.set.permission_boundary.is_some();
                     req
