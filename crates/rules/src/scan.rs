@@ -85,6 +85,7 @@ fn views_of<'s>(
                 (document_address(p), entries)
             })
             .collect();
+    let not_admin = std::sync::Arc::new(trustgate_access::PermissionSummary::default());
     refs.par_iter()
         .map(|&(ai, ri)| {
             let acct = &snap.accounts[ai];
@@ -114,11 +115,17 @@ fn views_of<'s>(
                         account: ai,
                         index: ri,
                     };
-                    std::sync::Arc::new(if full_permissions {
-                        summarizer.summarize(p)
+                    if full_permissions {
+                        std::sync::Arc::new(summarizer.summarize(p))
                     } else {
-                        summarizer.summarize_admin(p)
-                    })
+                        let summary = summarizer.summarize_admin(p);
+                        if summary.admin_equivalent {
+                            std::sync::Arc::new(summary)
+                        } else {
+                            // Most roles: one shared summary instead of one each.
+                            not_admin.clone()
+                        }
+                    }
                 },
                 identity_policies: known_policies(&role.inline_policies, &role.attached_policies),
                 permission_boundary: role.permission_boundary.as_ref().map(|b| b.arn()),
