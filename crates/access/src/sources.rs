@@ -137,30 +137,26 @@ pub fn caller_set_with_scps<'s>(
 /// Everything else stays unknown (partial evaluation).
 pub fn caller_context(snap: &Snapshot, p: PrincipalRef) -> Context {
     let mut ctx = Context::partial();
-    let (account, arn, tags, user_id): (
-        &str,
-        &str,
-        Option<&std::collections::BTreeMap<String, String>>,
-        Option<&str>,
-    ) = match p {
-        PrincipalRef::Role { account, index } => {
-            let r = &snap.accounts[account].roles[index];
-            (&snap.accounts[account].id, &r.arn, Some(&r.tags), None)
-        }
-        PrincipalRef::User { account, index } => {
-            let u = &snap.accounts[account].users[index];
-            (
-                &snap.accounts[account].id,
-                &u.arn,
-                Some(&u.tags),
-                Some(u.user_id.as_str()),
-            )
-        }
-        PrincipalRef::Group { account, index } => {
-            let g = &snap.accounts[account].groups[index];
-            (&snap.accounts[account].id, &g.arn, None, None)
-        }
-    };
+    let (account, arn, tags, user_id): (&str, &str, Option<&trustgate_model::Tags>, Option<&str>) =
+        match p {
+            PrincipalRef::Role { account, index } => {
+                let r = &snap.accounts[account].roles[index];
+                (&snap.accounts[account].id, &r.arn, Some(&r.tags), None)
+            }
+            PrincipalRef::User { account, index } => {
+                let u = &snap.accounts[account].users[index];
+                (
+                    &snap.accounts[account].id,
+                    &u.arn,
+                    Some(&u.tags),
+                    Some(u.user_id.as_str()),
+                )
+            }
+            PrincipalRef::Group { account, index } => {
+                let g = &snap.accounts[account].groups[index];
+                (&snap.accounts[account].id, &g.arn, None, None)
+            }
+        };
     ctx.insert("aws:PrincipalArn", ContextValue::Single(arn.to_string()));
     if let Some(tags) = tags {
         for (k, v) in tags {

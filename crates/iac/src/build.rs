@@ -580,7 +580,7 @@ pub fn build(
                         inline_policies: p.inline,
                         attached_policies: attached,
                         permission_boundary: boundary,
-                        tags: p.spec.tags.clone(),
+                        tags: p.spec.tags.clone().into(),
                         last_used: None,
                         last_used_region: None,
                         max_session_duration: p.spec.max_session,
@@ -597,7 +597,7 @@ pub fn build(
                     attached_policies: attached,
                     permission_boundary: boundary,
                     groups: p.groups,
-                    tags: p.spec.tags.clone(),
+                    tags: p.spec.tags.clone().into(),
                 }),
                 PrincipalType::Group => account.groups.push(Group {
                     arn,

@@ -36,7 +36,7 @@
 
 #![warn(missing_docs)]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -47,9 +47,11 @@ pub mod known;
 mod load;
 pub mod org;
 mod raw;
+mod tags;
 
 pub use known::KnownAccounts;
 pub use org::{OrgAccount, OrgPolicy, OrgPolicyType, OrgUnit, Organization, PolicyLevel};
+pub use tags::Tags;
 
 /// Why a snapshot could not be loaded. Every variant names the file; parse errors also give
 /// the line and column, the JSON path and what was expected:
@@ -231,8 +233,8 @@ pub struct Role {
     pub attached_policies: Vec<PolicyRef>,
     /// `PermissionsBoundary`, resolved.
     pub permission_boundary: Option<PolicyRef>,
-    /// `Tags` as a map.
-    pub tags: BTreeMap<String, String>,
+    /// `Tags`, by key.
+    pub tags: Tags,
     /// `RoleLastUsed.LastUsedDate` (ISO 8601); None when never used (within IAM's tracking
     /// window, which starts 2020-04-01… AWS prints `"RoleLastUsed": {}`).
     pub last_used: Option<String>,
@@ -266,8 +268,8 @@ pub struct User {
     pub permission_boundary: Option<PolicyRef>,
     /// `GroupList`: group names (see [`Account::group`]).
     pub groups: Vec<String>,
-    /// `Tags` as a map.
-    pub tags: BTreeMap<String, String>,
+    /// `Tags`, by key.
+    pub tags: Tags,
 }
 
 /// An IAM group (`GroupDetailList[]`).

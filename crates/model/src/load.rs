@@ -446,7 +446,7 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
-fn tags(raw: Vec<raw::RawTag>) -> BTreeMap<String, String> {
+fn tags(raw: Vec<raw::RawTag>) -> crate::Tags {
     raw.into_iter().map(|t| (t.key, t.value)).collect()
 }
 

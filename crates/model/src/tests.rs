@@ -836,7 +836,7 @@ fn from_parts_sorts_and_indexes() {
         inline_policies: Vec::new(),
         attached_policies: Vec::new(),
         permission_boundary: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
         last_used: None,
         last_used_region: None,
         max_session_duration: None,

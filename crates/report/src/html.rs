@@ -247,7 +247,7 @@ pub struct RoleRow<'a> {
     pub permissions: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_boundary: Option<&'a str>,
-    pub tags: &'a BTreeMap<String, String>,
+    pub tags: &'a trustgate_model::Tags,
     pub last_used: Option<&'a str>,
     pub max_session_seconds: u32,
     pub max_session_assumed: bool,

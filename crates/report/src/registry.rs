@@ -1,6 +1,6 @@
 //! The registry of trust relationships as a table, CSV and Markdown (JSON is the serde form).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use trustgate_rules::trust::{ConditionView, TrustedKind};
@@ -37,7 +37,7 @@ fn condition_str(c: &ConditionView) -> String {
     format!("{} {}={}", c.operator, c.key, c.values.join("|"))
 }
 
-fn tags_str(tags: &BTreeMap<String, String>, sep: &str) -> String {
+fn tags_str(tags: &trustgate_model::Tags, sep: &str) -> String {
     tags.iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()

@@ -5,7 +5,6 @@
 //! them. That keeps each rule small and the whole scan linear in the size of the snapshot.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use trustgate_policy::Policy;
 
@@ -89,7 +88,7 @@ pub struct RoleView<'a> {
     /// label is the managed policy's ARN (borrowed) or `inline:NAME`.
     pub identity_policies: Vec<(Cow<'a, str>, &'a Policy)>,
     pub permission_boundary: Option<&'a str>,
-    pub tags: &'a BTreeMap<String, String>,
+    pub tags: &'a trustgate_model::Tags,
     pub create_date: Option<&'a str>,
     pub last_used: Option<&'a str>,
     pub max_session_seconds: Option<u32>,

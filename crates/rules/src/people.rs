@@ -22,8 +22,8 @@ pub struct EntryPoint {
     pub user: String,
     pub name: String,
     pub account: String,
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub tags: std::collections::BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "trustgate_model::Tags::is_empty")]
+    pub tags: trustgate_model::Tags,
     /// From the account's credential report; None when the snapshot has none for it.
     pub credentials: Option<CredentialView>,
     /// Roles it can assume, directly or by chaining (shortest path each).

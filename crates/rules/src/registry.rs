@@ -1,8 +1,6 @@
 //! The registry: one row per trust relationship (role × trusted principal), the document
 //! security teams keep and review.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::trust::{ConditionView, TrustedKind};
@@ -93,7 +91,7 @@ pub struct Relationship {
     pub last_used: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used_region: Option<String>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: trustgate_model::Tags,
     /// The trust statement this row comes from.
     pub statement: String,
     /// External ID values (kept out of the output: they are shared secrets of a kind).

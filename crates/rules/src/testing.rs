@@ -1,7 +1,6 @@
 //! Helpers for rule unit tests: a role in account 111111111111 of organization `o-test`
 //! (accounts 111111111111 and 222222222222), vendor 464622532012 known as Datadog.
 
-use std::collections::BTreeMap;
 
 use trustgate_policy::{parse_policy, Policy};
 
@@ -27,7 +26,7 @@ pub struct Fixture {
     pub identity: Vec<Policy>,
     pub resources: Vec<(String, Policy)>,
     pub principals: Vec<(String, Policy)>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: trustgate_model::Tags,
     pub permissions: PermissionSummary,
     pub boundary: Option<String>,
     pub last_used: Option<String>,
@@ -49,7 +48,7 @@ impl Fixture {
             identity: Vec::new(),
             resources: Vec::new(),
             principals: Vec::new(),
-            tags: BTreeMap::new(),
+            tags: Default::default(),
             permissions: PermissionSummary::default(),
             boundary: None,
             last_used: Some("2026-10-30T00:00:00Z".into()),

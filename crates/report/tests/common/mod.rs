@@ -197,7 +197,7 @@ fn rel(role: &str, account: &str, trusted: &str, kind: TrustedKind, scope: Scope
         permission_boundary: None,
         last_used: None,
         last_used_region: None,
-        tags: BTreeMap::new(),
+        tags: Default::default(),
         statement: "Statement[0]".to_string(),
         external_ids: Vec::new(),
         usage: None,
@@ -253,10 +253,10 @@ pub fn registry() -> Registry {
     vendor.max_session_assumed = false;
     vendor.last_used = Some("2025-06-30T08:15:00Z".into());
     vendor.last_used_region = Some("eu-west-1".into());
-    vendor.tags = BTreeMap::from([
+    vendor.tags = [
         ("owner".into(), "observability".into()),
         ("purpose".into(), "Datadog AWS integration".into()),
-    ]);
+    ].into_iter().collect();
 
     let mut ci = rel(
         "arn:aws:iam::222222222222:role/platform/delegated/cross-account/administration/CrossAccountAdministratorRole",
@@ -299,7 +299,7 @@ pub fn registry() -> Registry {
     ci.permission_boundary = Some("arn:aws:iam::222222222222:policy/DelegatedBoundary".into());
     ci.last_used = Some("2025-07-01T12:00:00Z".into());
     ci.last_used_region = Some("us-east-1".into());
-    ci.tags = BTreeMap::from([
+    ci.tags = [
         ("owner".into(), HOSTILE_TAG.into()),
         (
             "purpose".into(),
@@ -307,7 +307,7 @@ pub fn registry() -> Registry {
         ),
         ("team".into(), "プラットフォーム ☃".into()),
         ("cost-center".into(), "=1+2".into()),
-    ]);
+    ].into_iter().collect();
     ci.statement = "Statement[0] (Sid \"CI\")".into();
 
     let mut saml = rel(
