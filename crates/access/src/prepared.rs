@@ -38,7 +38,7 @@ impl<'s> Prepared<'s> {
     fn with_scps(
         snap: &'s Snapshot,
         p: PrincipalRef,
-        scps: Option<&Option<Vec<Vec<trustgate_policy::Labeled<'s>>>>>,
+        scps: Option<&Option<std::sync::Arc<[Vec<trustgate_policy::Labeled<'s>>]>>>,
     ) -> Option<Prepared<'s>> {
         let arn: &'s str = match p {
             PrincipalRef::Role { account, index } => &snap.accounts[account].roles[index].arn,
@@ -192,7 +192,7 @@ impl<'s> PreparedPrincipals<'s> {
     pub fn new(snap: &'s Snapshot) -> Self {
         let scps: Vec<_> = (0..snap.accounts.len())
             .into_par_iter()
-            .map(|ai| crate::sources::account_scps(snap, ai))
+            .map(|ai| crate::sources::account_scps(snap, ai).map(Into::into))
             .collect();
         let prepare = |refs: Vec<PrincipalRef>| -> Vec<Option<Prepared<'s>>> {
             refs.into_par_iter()

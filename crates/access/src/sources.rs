@@ -109,7 +109,7 @@ pub fn caller_set<'s>(snap: &'s Snapshot, p: PrincipalRef) -> PolicySet<'s> {
         | PrincipalRef::User { account, .. }
         | PrincipalRef::Group { account, .. } => account,
     };
-    caller_set_with_scps(snap, p, account_scps(snap, account))
+    caller_set_with_scps(snap, p, account_scps(snap, account).map(Into::into))
 }
 
 /// The SCP levels that apply to principals of an account (by index), as the engine takes them.
@@ -121,7 +121,7 @@ pub fn account_scps(snap: &Snapshot, account: usize) -> Option<Vec<Vec<Labeled<'
 pub fn caller_set_with_scps<'s>(
     snap: &'s Snapshot,
     p: PrincipalRef,
-    scps: Option<Vec<Vec<Labeled<'s>>>>,
+    scps: Option<std::sync::Arc<[Vec<Labeled<'s>>]>>,
 ) -> PolicySet<'s> {
     let own = principal_policies(snap, p);
     PolicySet {

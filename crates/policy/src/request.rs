@@ -198,7 +198,7 @@ impl EvalCase {
                 .session_policy
                 .as_ref()
                 .map(|p| Labeled::new("sessionPolicy", p)),
-            scps: levels(&self.scps, &scp_labels),
+            scps: levels(&self.scps, &scp_labels).map(Into::into),
             rcps: levels(&self.rcps, &rcp_labels),
             identity_unknown: false,
         };

@@ -388,7 +388,7 @@ proptest! {
             resource: resource.as_ref().map(|p| labeled(p, "resource")),
             permission_boundary: boundary.as_ref().map(|p| labeled(p, "boundary")),
             session_policy: session.as_ref().map(|p| labeled(p, "session")),
-            scps: levels_of(&scps, "scp"),
+            scps: levels_of(&scps, "scp").map(Into::into),
             rcps: levels_of(&rcps, "rcp"),
             identity_unknown: l.identity_unknown,
         };

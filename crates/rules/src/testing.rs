@@ -1,7 +1,6 @@
 //! Helpers for rule unit tests: a role in account 111111111111 of organization `o-test`
 //! (accounts 111111111111 and 222222222222), vendor 464622532012 known as Datadog.
 
-
 use trustgate_policy::{parse_policy, Policy};
 
 use crate::context::{PrincipalView, ResourceView, RoleView, ScanContext, ScanOptions};

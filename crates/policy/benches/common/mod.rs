@@ -77,13 +77,16 @@ impl Policies {
         PolicySet {
             identity: vec![Labeled::new("ci-policy", &self.identity)],
             resource: Some(Labeled::new("trust", &self.trust)),
-            scps: Some(vec![
+            scps: Some(
                 vec![
-                    Labeled::new("FullAWSAccess", &self.full),
-                    Labeled::new("DenyLeave", &self.deny_leave),
-                ],
-                vec![Labeled::new("FullAWSAccess", &self.full)],
-            ]),
+                    vec![
+                        Labeled::new("FullAWSAccess", &self.full),
+                        Labeled::new("DenyLeave", &self.deny_leave),
+                    ],
+                    vec![Labeled::new("FullAWSAccess", &self.full)],
+                ]
+                .into(),
+            ),
             ..Default::default()
         }
     }

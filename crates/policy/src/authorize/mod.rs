@@ -68,8 +68,9 @@ pub struct PolicySet<'a> {
     pub permission_boundary: Option<Labeled<'a>>,
     pub session_policy: Option<Labeled<'a>>,
     /// SCPs of the caller's account, one list per level from the root down; None when the
-    /// account is not governed by SCPs (no organization, or the management account).
-    pub scps: Option<Vec<Vec<Labeled<'a>>>>,
+    /// account is not governed by SCPs (no organization, or the management account). Shared:
+    /// every caller of an account holds the same levels.
+    pub scps: Option<std::sync::Arc<[Vec<Labeled<'a>>]>>,
     /// RCPs of the resource's account, as above.
     pub rcps: Option<Vec<Vec<Labeled<'a>>>>,
     /// Whether the caller's identity-based policies are unknown (a principal in another

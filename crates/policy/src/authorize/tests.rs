@@ -203,10 +203,13 @@ fn explicit_deny_wins_everywhere() {
             0 => set.identity.push(Labeled::new("deny", &d)),
             1 => set.permission_boundary = Some(Labeled::new("deny", &d)),
             2 => {
-                set.scps = Some(vec![vec![
-                    Labeled::new("full", &allow_all),
-                    Labeled::new("deny", &d),
-                ]])
+                set.scps = Some(
+                    vec![vec![
+                        Labeled::new("full", &allow_all),
+                        Labeled::new("deny", &d),
+                    ]]
+                    .into(),
+                )
             }
             _ => set.session_policy = Some(Labeled::new("deny", &d)),
         }
@@ -224,10 +227,13 @@ fn scps_need_an_allow_at_every_level() {
     let ec2_only = allow("ec2:*", "*");
     let set = PolicySet {
         identity: vec![Labeled::new("id", &id)],
-        scps: Some(vec![
-            vec![Labeled::new("root:FullAWSAccess", &full)],
-            vec![Labeled::new("ou:ec2-only", &ec2_only)],
-        ]),
+        scps: Some(
+            vec![
+                vec![Labeled::new("root:FullAWSAccess", &full)],
+                vec![Labeled::new("ou:ec2-only", &ec2_only)],
+            ]
+            .into(),
+        ),
         ..Default::default()
     };
     let d = authorize(&r, &set, true);
@@ -244,7 +250,7 @@ fn scps_need_an_allow_at_every_level() {
     );
     let set = PolicySet {
         resource: Some(Labeled::new("bucket", &bp)),
-        scps: Some(vec![vec![Labeled::new("ou:ec2-only", &ec2_only)]]),
+        scps: Some(vec![vec![Labeled::new("ou:ec2-only", &ec2_only)]].into()),
         ..Default::default()
     };
     assert_eq!(decide(&svc, &set), DecisionKind::Allow);

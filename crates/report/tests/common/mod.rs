@@ -256,7 +256,9 @@ pub fn registry() -> Registry {
     vendor.tags = [
         ("owner".into(), "observability".into()),
         ("purpose".into(), "Datadog AWS integration".into()),
-    ].into_iter().collect();
+    ]
+    .into_iter()
+    .collect();
 
     let mut ci = rel(
         "arn:aws:iam::222222222222:role/platform/delegated/cross-account/administration/CrossAccountAdministratorRole",
@@ -307,7 +309,9 @@ pub fn registry() -> Registry {
         ),
         ("team".into(), "プラットフォーム ☃".into()),
         ("cost-center".into(), "=1+2".into()),
-    ].into_iter().collect();
+    ]
+    .into_iter()
+    .collect();
     ci.statement = "Statement[0] (Sid \"CI\")".into();
 
     let mut saml = rel(
