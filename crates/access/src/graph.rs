@@ -339,8 +339,11 @@ impl AccessGraph {
         let total = all_nodes.len();
         g.nodes.reserve(total);
         let (nodes, hasher) = (&g.nodes, &g.id_hasher);
-        g.index
-            .reserve(total, |&i| hasher.hash_one(nodes[i].id.as_str()));
+        // Room for the external nodes found later too (vendors, services, providers: far
+        // fewer than principals), so that adding them does not rehash the table.
+        g.index.reserve(total + total / 8 + 64, |&i| {
+            hasher.hash_one(nodes[i].id.as_str())
+        });
         let mut next = 0;
         for acct in &snap.accounts {
             role_base.push(next);
@@ -472,7 +475,8 @@ impl AccessGraph {
             })
             .collect();
         // Reserved up front: growing vectors of 200 000 nodes or edges copies them and
-        // touches twice the memory, on this thread alone.
+        // touches twice the memory, on this thread alone. Reserving more than is used costs
+        // nothing: pages never written are never touched.
         let (mut groups, mut externals, mut direct) = (0, 0, 0);
         for (source, _, _) in found.iter().flatten() {
             match source {
@@ -483,10 +487,8 @@ impl AccessGraph {
         }
         g.direct.reserve(direct + externals);
         g.group_edges.reserve(groups);
+        // (Edges, not nodes: most external edges lead from a node already added.)
         g.nodes.reserve(externals);
-        let (nodes, hasher) = (&g.nodes, &g.id_hasher);
-        g.index
-            .reserve(externals, |&i| hasher.hash_one(nodes[i].id.as_str()));
         for (batch, &(ai, ri)) in found.into_iter().zip(&roles) {
             let to = node_of(
                 &g,
