@@ -179,15 +179,6 @@ pub struct PreparedPrincipals<'s> {
     user_base: Vec<usize>,
 }
 
-/// Where each account's principals start in a flat list, and the list's end.
-fn bases(counts: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut bases = vec![0];
-    for n in counts {
-        bases.push(bases.last().copied().unwrap_or(0) + n);
-    }
-    bases
-}
-
 impl<'s> PreparedPrincipals<'s> {
     pub fn new(snap: &'s Snapshot) -> Self {
         let scps: Vec<_> = (0..snap.accounts.len())
@@ -202,9 +193,9 @@ impl<'s> PreparedPrincipals<'s> {
         };
         PreparedPrincipals {
             roles: prepare(snap.role_refs()),
-            role_base: bases(snap.accounts.iter().map(|a| a.roles.len())),
+            role_base: snap.role_offsets(),
             users: prepare(snap.user_refs()),
-            user_base: bases(snap.accounts.iter().map(|a| a.users.len())),
+            user_base: snap.user_offsets(),
         }
     }
 

@@ -364,6 +364,15 @@ pub enum PrincipalRef {
     },
 }
 
+/// Running sums of `counts`, starting at 0 (one more entry than counts).
+fn offsets(counts: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut out = vec![0];
+    for n in counts {
+        out.push(out.last().copied().unwrap_or(0) + n);
+    }
+    out
+}
+
 impl PrincipalRef {
     /// Index into [`Snapshot::accounts`] of the account the principal belongs to.
     pub fn account_index(self) -> usize {
@@ -638,6 +647,18 @@ impl Snapshot {
                 (0..a.roles.len()).map(move |index| PrincipalRef::Role { account, index })
             })
             .collect()
+    }
+
+    /// Where each account's roles start in [`Snapshot::role_refs`] order, and (last) their
+    /// total: `offsets[a]..offsets[a + 1]` are account `a`'s roles in any list made in that
+    /// order, found by arithmetic instead of hashing an ARN.
+    pub fn role_offsets(&self) -> Vec<usize> {
+        offsets(self.accounts.iter().map(|a| a.roles.len()))
+    }
+
+    /// [`Snapshot::role_offsets`] for users ([`Snapshot::user_refs`] order).
+    pub fn user_offsets(&self) -> Vec<usize> {
+        offsets(self.accounts.iter().map(|a| a.users.len()))
     }
 
     /// Every user as a [`PrincipalRef`], in account order (see [`Snapshot::role_refs`]).

@@ -275,12 +275,7 @@ pub fn analyze(snap: &Snapshot, options: &ScanOptions) -> Analysis {
         view
     });
     // The views are in account order, so a role's view is found by arithmetic.
-    let mut view_base = Vec::with_capacity(snap.accounts.len());
-    let mut next = 0;
-    for acct in &snap.accounts {
-        view_base.push(next);
-        next += acct.roles.len();
-    }
+    let view_base = snap.role_offsets();
     let graph = AccessGraph::build_prepared(snap, summarizer.prepared(), &|p| match p {
         PrincipalRef::Role { account, index } => {
             let v = &views[view_base[account] + index];
